@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "fifo-dispatcher-private.h"
+#include "fifo-result-private.h"
+
+/* Callbacks invoked per dispatch: enough to amortise a main-context
+ * iteration, few enough that other work is never held up long. */
+#define FIFO_DISPATCH_BATCH 256
+
+/* After a full batch the dispatcher steps aside until the context has had
+ * an iteration with nothing else ready, so that sources of every priority
+ * (GTK redraws sit below the default one) get their turn — but for no
+ * longer than the batch itself took, so that a busy idle handler shares
+ * the context with it rather than stalling it. */
+#define FIFO_DISPATCH_YIELD_MAX_USEC (10 * G_TIME_SPAN_MILLISECOND)
+
+/* A source at the lowest priority: it only runs when nothing else in the
+ * context is ready, which is what ends the dispatcher's yield. */
+typedef struct
+{
+  GSource         source;
+  FifoDispatcher *dispatcher;  /* not a reference: it owns us */
+} FifoYieldSource;
+
+struct _FifoDispatcher
+{
+  GSource       source;
+  GMutex        lock;
+  GMainContext *context;   /* not a reference; valid while !dead */
+  FifoWaiter   *head;      /* ready list, linked through ->next */
+  FifoWaiter   *tail;
+  gint          dead;      /* atomic */
+  /* Only touched by the thread that owns the context: */
+  FifoWaiter   *batch;     /* taken off the ready list, not yet delivered */
+  gboolean      yielding;
+  gint64        yield_deadline;
+  GSource      *yield_source;
+  FifoResult   *spare;
+};
+
+typedef struct
+{
+  GMainContext   *context;
+  FifoDispatcher *dispatcher;  /* strong */
+} DispatcherCache;
+
+static void dispatcher_cache_free (gpointer data);
+
+static GMutex      dispatchers_lock;
+static GHashTable *dispatchers;  /* GMainContext * → FifoDispatcher *, weak */
+static GPrivate    dispatcher_cache = G_PRIVATE_INIT (dispatcher_cache_free);
+static GPrivate    dispatching = G_PRIVATE_INIT (NULL);
+
+static void
+dispatcher_cache_free (gpointer data)
+{
+  DispatcherCache *cache = data;
+
+  g_clear_pointer (&cache->dispatcher, fifo_dispatcher_unref);
+  g_free (cache);
+}
+
+static gboolean
+fifo_yield_source_prepare (GSource *source,
+                           gint    *timeout)
+{
+  *timeout = -1;
+  return ((FifoYieldSource *) source)->dispatcher->yielding;
+}
+
+static gboolean
+fifo_yield_source_check (GSource *source)
+{
+  return ((FifoYieldSource *) source)->dispatcher->yielding;
+}
+
+static gboolean
+fifo_yield_source_dispatch (GSource     *source,
+                            GSourceFunc  callback,
+                            gpointer     user_data)
+{
+  ((FifoYieldSource *) source)->dispatcher->yielding = FALSE;
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs fifo_yield_source_funcs = {
+  .prepare = fifo_yield_source_prepare,
+  .check = fifo_yield_source_check,
+  .dispatch = fifo_yield_source_dispatch,
+};
+
+static gboolean
+fifo_dispatcher_has_ready (FifoDispatcher *self)
+{
+  return self->batch != NULL || g_atomic_pointer_get (&self->head) != NULL;
+}
+
+/* Still stepping aside? Sets *timeout to when that ends at the latest. */
+static gboolean
+fifo_dispatcher_is_yielding (FifoDispatcher *self,
+                             gint           *timeout)
+{
+  gint64 now;
+
+  if (!self->yielding)
+    return FALSE;
+
+  now = g_source_get_time (&self->source);
+  if (now >= self->yield_deadline)
+    {
+      self->yielding = FALSE;
+      return FALSE;
+    }
+
+  if (timeout != NULL)
+    *timeout = (gint) ((self->yield_deadline - now + 999) / 1000);
+  return TRUE;
+}
+
+static gboolean
+fifo_dispatcher_prepare (GSource *source,
+                         gint    *timeout)
+{
+  FifoDispatcher *self = (FifoDispatcher *) source;
+
+  *timeout = -1;
+  if (fifo_dispatcher_is_yielding (self, timeout))
+    return FALSE;
+
+  return fifo_dispatcher_has_ready (self);
+}
+
+static gboolean
+fifo_dispatcher_check (GSource *source)
+{
+  FifoDispatcher *self = (FifoDispatcher *) source;
+
+  if (fifo_dispatcher_is_yielding (self, NULL))
+    return FALSE;
+
+  return fifo_dispatcher_has_ready (self);
+}
+
+static void
+fifo_dispatcher_deliver (FifoDispatcher *self,
+                         FifoWaiter     *waiter)
+{
+  GAsyncReadyCallback callback = waiter->callback;
+  gpointer user_data = waiter->user_data;
+  GObject *source_object = waiter->source_object;
+  FifoOutcome outcome;
+  FifoResult *result;
+
+  outcome = fifo_waiter_settle (waiter);
+
+  result = g_steal_pointer (&self->spare);
+  if (result == NULL)
+    result = fifo_result_new ();
+
+  /* The waiter's reference to the source object passes to the result. */
+  fifo_result_fill (result, g_steal_pointer (&waiter->source_object),
+                    waiter->source_tag, user_data, outcome,
+                    waiter->data.value);
+  fifo_waiter_free (waiter);
+
+  if (callback != NULL)
+    callback (source_object, G_ASYNC_RESULT (result), user_data);
+
+  if (self->spare == NULL && fifo_result_recycle (result))
+    self->spare = result;
+  else
+    g_object_unref (result);
+}
+
+/* Takes up to @n waiters off the ready list with one locking. */
+static void
+fifo_dispatcher_refill (FifoDispatcher *self,
+                        guint           n)
+{
+  FifoWaiter *last;
+
+  g_mutex_lock (&self->lock);
+  self->batch = self->head;
+  if (self->batch != NULL)
+    {
+      for (last = self->batch; n > 1 && last->next != NULL; n--)
+        last = last->next;
+      g_atomic_pointer_set (&self->head, last->next);
+      if (self->head == NULL)
+        self->tail = NULL;
+      last->next = NULL;
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+fifo_dispatcher_dispatch (GSource     *source,
+                          GSourceFunc  callback,
+                          gpointer     user_data)
+{
+  FifoDispatcher *self = (FifoDispatcher *) source;
+  gpointer outer = g_private_get (&dispatching);
+  gint64 started = g_get_monotonic_time ();
+  guint budget;
+
+  /* Completions pushed by our own callbacks need no wake-up: this loop,
+   * or the next prepare, will find them. */
+  g_private_set (&dispatching, self);
+
+  /* The batch lives in the dispatcher, not on this stack: a callback that
+   * runs a nested main loop (the source may recurse) delivers the rest of
+   * it, in order, and may wait for any of them. */
+  for (budget = FIFO_DISPATCH_BATCH; budget > 0; budget--)
+    {
+      FifoWaiter *waiter;
+
+      if (self->batch == NULL)
+        fifo_dispatcher_refill (self, budget);
+      waiter = self->batch;
+      if (waiter == NULL)
+        break;
+      self->batch = waiter->next;
+      fifo_dispatcher_deliver (self, waiter);
+    }
+
+  g_private_set (&dispatching, outer);
+
+  if (budget == 0 && fifo_dispatcher_has_ready (self))
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      self->yielding = TRUE;
+      self->yield_deadline = now + MIN (now - started, FIFO_DISPATCH_YIELD_MAX_USEC);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+fifo_dispatcher_finalize (GSource *source)
+{
+  FifoDispatcher *self = (FifoDispatcher *) source;
+
+  g_assert (self->head == NULL && self->batch == NULL);
+  g_clear_object (&self->spare);
+  g_clear_pointer (&self->yield_source, g_source_unref);
+  g_mutex_clear (&self->lock);
+}
+
+static GSourceFuncs fifo_dispatcher_funcs = {
+  .prepare = fifo_dispatcher_prepare,
+  .check = fifo_dispatcher_check,
+  .dispatch = fifo_dispatcher_dispatch,
+  .finalize = fifo_dispatcher_finalize,
+};
+
+/* The context is being finalised (this is the destroy notify of the
+ * source's callback): nobody will ever run what is ready. Abandon it, so
+ * that grants are handed on rather than stranded. */
+static void
+fifo_dispatcher_context_destroyed (gpointer data)
+{
+  FifoDispatcher *self = data;
+  FifoWaiter *ready;
+
+  g_mutex_lock (&self->lock);
+  g_atomic_int_set (&self->dead, TRUE);
+  ready = g_steal_pointer (&self->head);
+  self->tail = NULL;
+  g_mutex_unlock (&self->lock);
+
+  while (ready != NULL)
+    {
+      FifoWaiter *waiter = ready;
+
+      ready = waiter->next;
+      fifo_waiter_abandon (waiter);
+    }
+}
+
+static gboolean
+fifo_dispatcher_never_called (gpointer data)
+{
+  g_assert_not_reached ();
+  return G_SOURCE_REMOVE;
+}
+
+/* The last reference is going: forget it, unless a newer dispatcher
+ * already took its context's place. */
+static void
+fifo_dispatcher_dispose (GSource *source)
+{
+  FifoDispatcher *self = (FifoDispatcher *) source;
+
+  g_mutex_lock (&dispatchers_lock);
+  if (dispatchers != NULL &&
+      g_hash_table_lookup (dispatchers, self->context) == self)
+    g_hash_table_remove (dispatchers, self->context);
+  g_mutex_unlock (&dispatchers_lock);
+}
+
+static FifoDispatcher *
+fifo_dispatcher_new (GMainContext *context)
+{
+  GSource *source = g_source_new (&fifo_dispatcher_funcs, sizeof (FifoDispatcher));
+  FifoDispatcher *self = (FifoDispatcher *) source;
+
+  g_mutex_init (&self->lock);
+  self->context = context;
+
+  g_source_set_static_name (source, "FifoDispatcher");
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  /* A callback may iterate the context (a nested main loop) and wait there
+   * for another completion, as it could with GTask. */
+  g_source_set_can_recurse (source, TRUE);
+  g_source_set_dispose_function (source, fifo_dispatcher_dispose);
+  g_source_set_callback (source, fifo_dispatcher_never_called, self,
+                         fifo_dispatcher_context_destroyed);
+  g_source_attach (source, context);
+
+  self->yield_source = g_source_new (&fifo_yield_source_funcs, sizeof (FifoYieldSource));
+  ((FifoYieldSource *) self->yield_source)->dispatcher = self;
+  g_source_set_static_name (self->yield_source, "FifoDispatcher yield");
+  g_source_set_priority (self->yield_source, G_PRIORITY_LOW);
+  g_source_attach (self->yield_source, context);
+
+  /* The context's reference keeps it; dispose removes it from the table. */
+  g_source_unref (source);
+
+  return self;
+}
+
+static FifoDispatcher *
+fifo_dispatcher_lookup (GMainContext    *context,
+                        DispatcherCache *cache)
+{
+  FifoDispatcher *self;
+  FifoDispatcher *stale = NULL;
+
+  g_mutex_lock (&dispatchers_lock);
+
+  if (dispatchers == NULL)
+    dispatchers = g_hash_table_new (NULL, NULL);
+
+  self = g_hash_table_lookup (dispatchers, context);
+
+  /* A dead one belongs to a finalised context whose address was reused. */
+  if (self == NULL || g_atomic_int_get (&self->dead))
+    {
+      self = fifo_dispatcher_new (context);
+      g_hash_table_insert (dispatchers, context, self);
+    }
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (DispatcherCache, 1);
+      g_private_set (&dispatcher_cache, cache);
+    }
+
+  stale = g_steal_pointer (&cache->dispatcher);
+  cache->context = context;
+  cache->dispatcher = fifo_dispatcher_ref (self);
+  fifo_dispatcher_ref (self);
+
+  g_mutex_unlock (&dispatchers_lock);
+
+  /* Its dispose takes dispatchers_lock. */
+  g_clear_pointer (&stale, fifo_dispatcher_unref);
+
+  return self;
+}
+
+FifoDispatcher *
+fifo_dispatcher_ref_thread_default (void)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+  DispatcherCache *cache = g_private_get (&dispatcher_cache);
+
+  if (context == NULL)
+    context = g_main_context_default ();
+
+  if (G_LIKELY (cache != NULL && cache->context == context &&
+                !g_atomic_int_get (&cache->dispatcher->dead)))
+    return fifo_dispatcher_ref (cache->dispatcher);
+
+  return fifo_dispatcher_lookup (context, cache);
+}
+
+FifoDispatcher *
+fifo_dispatcher_ref (FifoDispatcher *self)
+{
+  return (FifoDispatcher *) g_source_ref ((GSource *) self);
+}
+
+void
+fifo_dispatcher_unref (FifoDispatcher *self)
+{
+  g_source_unref ((GSource *) self);
+}
+
+FifoDispatcherPush
+fifo_dispatcher_push (FifoDispatcher *self,
+                      FifoWaiter     *waiter)
+{
+  gboolean was_empty;
+
+  waiter->next = NULL;
+
+  g_mutex_lock (&self->lock);
+
+  if (self->dead)
+    {
+      g_mutex_unlock (&self->lock);
+      return FIFO_DISPATCHER_DEAD;
+    }
+
+  was_empty = self->head == NULL;
+  if (was_empty)
+    g_atomic_pointer_set (&self->head, waiter);
+  else
+    self->tail->next = waiter;
+  self->tail = waiter;
+
+  g_mutex_unlock (&self->lock);
+
+  if (was_empty && g_private_get (&dispatching) != self)
+    return FIFO_DISPATCHER_QUEUED_WAKEUP;
+
+  return FIFO_DISPATCHER_QUEUED;
+}
+
+void
+fifo_dispatcher_wakeup (FifoDispatcher *self)
+{
+  /* The lock keeps the context alive: its finalisation marks us dead
+   * under it before freeing anything. */
+  g_mutex_lock (&self->lock);
+
+  if (!self->dead)
+    {
+      /* If nobody else iterates the context, its next prepare finds the
+       * work: spare the poll a wake-up (a system call). */
+      if (g_main_context_acquire (self->context))
+        g_main_context_release (self->context);
+      else
+        g_main_context_wakeup (self->context);
+    }
+
+  g_mutex_unlock (&self->lock);
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The private waiting core every primitive is built on.
+ *
+ * A FifoWaitQueue is a mutex plus an intrusive FIFO of FifoWaiters. A
+ * primitive embeds one and supplies a FifoWaitQueueClass: its policy. The
+ * core owns everything else:
+ *
+ *  - waiters, bound to the thread-default GMainContext of the caller;
+ *  - O(1) removal of a cancelled waiter;
+ *  - completion: a completed waiter is handed to the dispatcher of its
+ *    context, which invokes the callback in a later main-loop iteration, in
+ *    bounded batches, never on the stack of the call that completed it;
+ *  - the cancellation rule: a grant that races with cancellation is either
+ *    delivered as success, or taken back by the policy (revoke) and
+ *    delivered as G_IO_ERROR_CANCELLED — never both, never stranded;
+ *  - blocking waits for worker threads, sharing the same paths;
+ *  - property notifications, emitted once the queue is unlocked.
+ *
+ * Lock order: a queue's mutex may be taken while another queue's mutex is
+ * held only in the direction condition → mutex. Dispatcher and GMainContext
+ * locks are leaves. No user code runs with a queue locked, except a
+ * FifoLockMode's is_compatible, which is documented to be quick and never
+ * to call back into the lock.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _FifoWaiter         FifoWaiter;
+typedef struct _FifoWaitQueue      FifoWaitQueue;
+typedef struct _FifoWaitQueueClass FifoWaitQueueClass;
+typedef struct _FifoDispatcher     FifoDispatcher;
+
+typedef enum {
+  FIFO_OUTCOME_SUCCESS,
+  FIFO_OUTCOME_CANCELLED,
+  FIFO_OUTCOME_BROKEN_BARRIER,
+} FifoOutcome;
+
+typedef enum {
+  FIFO_WAITER_NEW,        /* created, not yet admitted */
+  FIFO_WAITER_QUEUED,     /* linked into waiter->queue */
+  FIFO_WAITER_READY,      /* completed, its delivery pending */
+  FIFO_WAITER_REVOKING,   /* a cancellation is taking the grant back */
+  FIFO_WAITER_DELIVERED,  /* outcome final, handed to the caller */
+} FifoWaiterState;
+
+/* Bits of FifoWaitQueue.changed; bit 0 is the core's, the rest the policy's. */
+#define FIFO_WAIT_QUEUE_CHANGED_LENGTH (1u << 0)
+#define FIFO_WAIT_QUEUE_CHANGED_POLICY(n) (1u << (1 + (n)))
+
+struct _FifoWaiter
+{
+  FifoWaiter          *prev;
+  FifoWaiter          *next;        /* wait queue, then dispatcher ready list */
+  FifoWaitQueue       *queue;       /* atomic: the queue whose lock guards it */
+  GObject             *source_object; /* strong */
+  gpointer             source_tag;
+  GAsyncReadyCallback  callback;    /* NULL for a blocking wait */
+  gpointer             user_data;   /* a FifoSyncWait for a blocking wait */
+  FifoDispatcher      *dispatcher;  /* strong; NULL for a blocking wait */
+  GCancellable        *cancellable; /* strong */
+  gulong               cancelled_id;
+  union {
+    gpointer pointer;               /* owned by the policy (FifoLock: its mode) */
+    gint64   value;                 /* delivered as the result's value */
+  } data;
+  gint                 state;       /* atomic FifoWaiterState */
+  guint8               outcome;     /* FifoOutcome */
+  guint8               cancel_requested : 1; /* guarded by the queue lock */
+  guint8               data_is_object : 1;
+  guint8               defer_cancel : 1;     /* see fifo_waiter_defer_cancel() */
+};
+
+struct _FifoWaitQueueClass
+{
+  /* Locked. Decide for a newly submitted waiter: complete it now with
+   * fifo_waiter_complete(), or fifo_wait_queue_push_tail() it. Required. */
+  void     (*admit)   (FifoWaitQueue *queue,
+                       FifoWaiter    *waiter);
+
+  /* Locked. @waiter, queued, is being cancelled. Default (NULL): unlink
+   * it, complete it with FIFO_OUTCOME_CANCELLED, then call removed(). */
+  void     (*cancel)  (FifoWaitQueue *queue,
+                       FifoWaiter    *waiter);
+
+  /* Locked. A queued waiter was removed by cancellation. @was_head tells
+   * whether the head changed, so that a policy may grant the new head. */
+  void     (*removed) (FifoWaitQueue *queue,
+                       gboolean       was_head);
+
+  /* Locked. @waiter was completed with success but not delivered yet and
+   * is cancelled. Take the grant back (handing it on) and return TRUE: it
+   * is then delivered as cancelled. NULL or FALSE: the grant stands. */
+  gboolean (*revoke)  (FifoWaitQueue *queue,
+                       FifoWaiter    *waiter);
+
+  /* Unlocked, after a locked section that set policy bits in `changed`:
+   * emit property notifications on the owner. Optional. */
+  void     (*notify)  (FifoWaitQueue *queue,
+                       GObject       *owner,
+                       guint          changed);
+};
+
+struct _FifoWaitQueue
+{
+  GMutex                    mutex;
+  const FifoWaitQueueClass *klass;
+  GObject                  *owner;    /* not a ref: the queue lives in it */
+  FifoWaiter               *head;
+  FifoWaiter               *tail;
+  guint                     length;
+  guint                     changed;  /* FIFO_WAIT_QUEUE_CHANGED_* */
+  FifoWaiter               *orphans;  /* completed for a dead context */
+  guint                     n_wakeups;
+  FifoDispatcher           *wakeups[4]; /* to wake once unlocked */
+};
+
+void        fifo_wait_queue_init          (FifoWaitQueue            *queue,
+                                           const FifoWaitQueueClass *klass,
+                                           GObject                  *owner);
+void        fifo_wait_queue_clear         (FifoWaitQueue            *queue);
+
+static inline void
+fifo_wait_queue_lock (FifoWaitQueue *queue)
+{
+  g_mutex_lock (&queue->mutex);
+}
+
+void        fifo_wait_queue_unlock        (FifoWaitQueue            *queue);
+
+static inline FifoWaiter *
+fifo_wait_queue_peek_head (FifoWaitQueue *queue)
+{
+  return queue->head;
+}
+
+static inline gboolean
+fifo_wait_queue_is_empty (FifoWaitQueue *queue)
+{
+  return queue->head == NULL;
+}
+
+void        fifo_wait_queue_push_tail     (FifoWaitQueue            *queue,
+                                           FifoWaiter               *waiter);
+guint       fifo_wait_queue_get_length    (FifoWaitQueue            *queue);
+
+/* Locked. Unlinks @waiter if it is queued, records @outcome and hands it
+ * to its dispatcher (or wakes its blocked thread). */
+void        fifo_waiter_complete          (FifoWaitQueue            *queue,
+                                           FifoWaiter               *waiter,
+                                           FifoOutcome               outcome);
+
+/* Locked, both queues (its current one first, see the lock order). Takes
+ * @waiter out of its queue, if it is queued, and submits it to the policy
+ * of @to, which guards it from now on. */
+void        fifo_waiter_transfer          (FifoWaiter               *waiter,
+                                           FifoWaitQueue            *to);
+
+/* Locked. From now on a cancellation no longer interrupts @waiter: it
+ * completes as its policy decides and is then delivered as cancelled.
+ * (A condition's wait re-acquiring its mutex.) */
+void        fifo_waiter_defer_cancel      (FifoWaiter               *waiter);
+
+/* The dispatcher's side. */
+FifoOutcome fifo_waiter_settle            (FifoWaiter               *waiter);
+void        fifo_waiter_free              (FifoWaiter               *waiter);
+void        fifo_waiter_abandon           (FifoWaiter               *waiter);
+
+/* Locked. Completes every queued waiter, in FIFO order, with @outcome. */
+void        fifo_wait_queue_complete_all  (FifoWaitQueue            *queue,
+                                           FifoOutcome               outcome);
+
+/* Starts an asynchronous wait. @data is stored in waiter->data.pointer;
+ * with @data_is_object it is a GObject reference the waiter owns. */
+void        fifo_wait_queue_submit        (FifoWaitQueue            *queue,
+                                           gpointer                  source_tag,
+                                           gpointer                  data,
+                                           gboolean                  data_is_object,
+                                           GCancellable             *cancellable,
+                                           GAsyncReadyCallback       callback,
+                                           gpointer                  user_data);
+
+/* Waits, blocking the calling thread. @data is borrowed. Returns the
+ * outcome; @value receives the waiter's delivered value. */
+FifoOutcome fifo_wait_queue_submit_sync   (FifoWaitQueue            *queue,
+                                           gpointer                  data,
+                                           GCancellable             *cancellable,
+                                           gint64                   *value);
+
+/* Turns an outcome into the caller-visible result. */
+gboolean    fifo_outcome_propagate        (FifoOutcome               outcome,
+                                           GError                  **error);
+
+
+G_END_DECLS

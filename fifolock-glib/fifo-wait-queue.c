@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "fifo-dispatcher-private.h"
+#include "fifo-error.h"
+#include "fifo-i18n-private.h"
+#include "fifo-wait-queue-private.h"
+
+/* A blocking wait: the waiter lives on the waiting thread's stack. */
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  gboolean done;
+} FifoSyncWait;
+
+/* Orphans found while another is being abandoned on this thread are queued
+ * here, so that a long chain of them is handed on in a loop, not by
+ * recursion. */
+static GPrivate abandoning = G_PRIVATE_INIT (NULL);
+
+void
+fifo_wait_queue_init (FifoWaitQueue            *queue,
+                      const FifoWaitQueueClass *klass,
+                      GObject                  *owner)
+{
+  g_assert (klass->admit != NULL);
+
+  memset (queue, 0, sizeof *queue);
+  g_mutex_init (&queue->mutex);
+  queue->klass = klass;
+  queue->owner = owner;
+}
+
+void
+fifo_wait_queue_clear (FifoWaitQueue *queue)
+{
+  /* Every waiter holds a reference to its queue's owner. */
+  g_assert (queue->head == NULL);
+  g_assert (queue->n_wakeups == 0 && queue->orphans == NULL);
+
+  g_mutex_clear (&queue->mutex);
+}
+
+static FifoWaitQueue *
+fifo_waiter_lock_queue (FifoWaiter *waiter)
+{
+  for (;;)
+    {
+      FifoWaitQueue *queue = g_atomic_pointer_get (&waiter->queue);
+
+      fifo_wait_queue_lock (queue);
+      /* A transfer changes it with both queues locked. */
+      if (g_atomic_pointer_get (&waiter->queue) == queue)
+        return queue;
+      g_mutex_unlock (&queue->mutex);
+    }
+}
+
+static void fifo_wait_queue_abandon_orphans (FifoWaiter *orphans);
+
+void
+fifo_wait_queue_unlock (FifoWaitQueue *queue)
+{
+  FifoDispatcher *wakeups[G_N_ELEMENTS (queue->wakeups)];
+  guint n_wakeups = queue->n_wakeups;
+  guint changed = queue->changed;
+  FifoWaiter *orphans = g_steal_pointer (&queue->orphans);
+  GObject *owner = NULL;
+
+  if (n_wakeups > 0)
+    {
+      memcpy (wakeups, queue->wakeups, n_wakeups * sizeof wakeups[0]);
+      queue->n_wakeups = 0;
+    }
+
+  queue->changed = 0;
+  if (changed != 0 && queue->klass->notify != NULL)
+    owner = g_object_ref (queue->owner);
+
+  g_mutex_unlock (&queue->mutex);
+
+  for (guint i = 0; i < n_wakeups; i++)
+    {
+      fifo_dispatcher_wakeup (wakeups[i]);
+      fifo_dispatcher_unref (wakeups[i]);
+    }
+
+  if (owner != NULL)
+    {
+      queue->klass->notify (queue, owner, changed);
+      g_object_unref (owner);
+    }
+
+  if (orphans != NULL)
+    fifo_wait_queue_abandon_orphans (orphans);
+}
+
+static void
+fifo_wait_queue_unlink (FifoWaitQueue *queue,
+                        FifoWaiter    *waiter)
+{
+  if (waiter->prev != NULL)
+    waiter->prev->next = waiter->next;
+  else
+    queue->head = waiter->next;
+
+  if (waiter->next != NULL)
+    waiter->next->prev = waiter->prev;
+  else
+    queue->tail = waiter->prev;
+
+  waiter->prev = waiter->next = NULL;
+  queue->length--;
+  queue->changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+}
+
+void
+fifo_wait_queue_push_tail (FifoWaitQueue *queue,
+                           FifoWaiter    *waiter)
+{
+  g_assert (waiter->queue == queue);
+
+  waiter->next = NULL;
+  waiter->prev = queue->tail;
+  if (queue->tail != NULL)
+    queue->tail->next = waiter;
+  else
+    queue->head = waiter;
+  queue->tail = waiter;
+  queue->length++;
+  queue->changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+
+  g_atomic_int_set (&waiter->state, FIFO_WAITER_QUEUED);
+}
+
+guint
+fifo_wait_queue_get_length (FifoWaitQueue *queue)
+{
+  guint length;
+
+  fifo_wait_queue_lock (queue);
+  length = queue->length;
+  g_mutex_unlock (&queue->mutex);
+
+  return length;
+}
+
+static void
+fifo_wait_queue_add_wakeup (FifoWaitQueue  *queue,
+                            FifoDispatcher *dispatcher)
+{
+  for (guint i = 0; i < queue->n_wakeups; i++)
+    if (queue->wakeups[i] == dispatcher)
+      return;
+
+  if (queue->n_wakeups < G_N_ELEMENTS (queue->wakeups))
+    queue->wakeups[queue->n_wakeups++] = fifo_dispatcher_ref (dispatcher);
+  else
+    fifo_dispatcher_wakeup (dispatcher);  /* rare: many contexts at once */
+}
+
+void
+fifo_waiter_complete (FifoWaitQueue *queue,
+                      FifoWaiter    *waiter,
+                      FifoOutcome    outcome)
+{
+  if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_QUEUED)
+    fifo_wait_queue_unlink (queue, waiter);
+
+  if (waiter->defer_cancel && waiter->cancel_requested)
+    outcome = FIFO_OUTCOME_CANCELLED;
+
+  waiter->outcome = outcome;
+  g_atomic_int_set (&waiter->state, FIFO_WAITER_READY);
+
+  if (waiter->dispatcher == NULL)
+    {
+      FifoSyncWait *sync = waiter->user_data;
+
+      g_mutex_lock (&sync->mutex);
+      sync->done = TRUE;
+      g_cond_signal (&sync->cond);
+      g_mutex_unlock (&sync->mutex);
+      return;
+    }
+
+  /* From here on another thread may deliver and free it. */
+  switch (fifo_dispatcher_push (waiter->dispatcher, waiter))
+    {
+    case FIFO_DISPATCHER_QUEUED:
+      break;
+
+    case FIFO_DISPATCHER_QUEUED_WAKEUP:
+      fifo_wait_queue_add_wakeup (queue, waiter->dispatcher);
+      break;
+
+    case FIFO_DISPATCHER_DEAD:
+    default:
+      waiter->next = queue->orphans;
+      queue->orphans = waiter;
+      break;
+    }
+}
+
+void
+fifo_wait_queue_complete_all (FifoWaitQueue *queue,
+                              FifoOutcome    outcome)
+{
+  while (queue->head != NULL)
+    fifo_waiter_complete (queue, queue->head, outcome);
+}
+
+void
+fifo_waiter_transfer (FifoWaiter    *waiter,
+                      FifoWaitQueue *to)
+{
+  FifoWaitQueue *from = waiter->queue;
+
+  if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_QUEUED)
+    fifo_wait_queue_unlink (from, waiter);
+
+  g_atomic_int_set (&waiter->state, FIFO_WAITER_NEW);
+  g_atomic_pointer_set (&waiter->queue, to);
+  to->klass->admit (to, waiter);
+}
+
+void
+fifo_waiter_defer_cancel (FifoWaiter *waiter)
+{
+  waiter->defer_cancel = TRUE;
+}
+
+static void
+fifo_wait_queue_cancel_default (FifoWaitQueue *queue,
+                                FifoWaiter    *waiter)
+{
+  gboolean was_head = queue->head == waiter;
+
+  fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_CANCELLED);
+
+  if (queue->klass->removed != NULL)
+    queue->klass->removed (queue, was_head);
+}
+
+static void
+fifo_waiter_cancelled_cb (GCancellable *cancellable,
+                          gpointer      data)
+{
+  FifoWaiter *waiter = data;
+  FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
+  const FifoWaitQueueClass *klass = queue->klass;
+
+  /* Settling the waiter disconnects this handler first, and that waits for
+   * a running handler to return: the waiter outlives us. */
+
+  if (waiter->defer_cancel)
+    {
+      /* Keeps waiting; reports the cancellation once it completes. */
+      waiter->cancel_requested = TRUE;
+      if (g_atomic_int_compare_and_exchange (&waiter->state,
+                                             FIFO_WAITER_READY,
+                                             FIFO_WAITER_REVOKING))
+        {
+          waiter->outcome = FIFO_OUTCOME_CANCELLED;
+          g_atomic_int_set (&waiter->state, FIFO_WAITER_READY);
+        }
+    }
+  else switch (g_atomic_int_get (&waiter->state))
+    {
+    case FIFO_WAITER_NEW:
+      /* Not admitted yet: admission sees the flag. */
+      waiter->cancel_requested = TRUE;
+      break;
+
+    case FIFO_WAITER_QUEUED:
+      if (klass->cancel != NULL)
+        klass->cancel (queue, waiter);
+      else
+        fifo_wait_queue_cancel_default (queue, waiter);
+      break;
+
+    case FIFO_WAITER_READY:
+      /* Granted, not delivered: whoever moves the state first wins. */
+      if (waiter->outcome == FIFO_OUTCOME_SUCCESS && klass->revoke != NULL &&
+          g_atomic_int_compare_and_exchange (&waiter->state,
+                                             FIFO_WAITER_READY,
+                                             FIFO_WAITER_REVOKING))
+        {
+          if (klass->revoke (queue, waiter))
+            waiter->outcome = FIFO_OUTCOME_CANCELLED;
+          g_atomic_int_set (&waiter->state, FIFO_WAITER_READY);
+        }
+      break;
+
+    default:
+      break;
+    }
+
+  fifo_wait_queue_unlock (queue);
+}
+
+FifoOutcome
+fifo_waiter_settle (FifoWaiter *waiter)
+{
+  if (!g_atomic_int_compare_and_exchange (&waiter->state,
+                                          FIFO_WAITER_READY,
+                                          FIFO_WAITER_DELIVERED))
+    {
+      /* A cancellation is revoking the grant; its queue lock orders us
+       * after it. */
+      FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
+
+      g_assert (g_atomic_int_get (&waiter->state) == FIFO_WAITER_READY);
+      g_atomic_int_set (&waiter->state, FIFO_WAITER_DELIVERED);
+      g_mutex_unlock (&queue->mutex);
+    }
+
+  /* Never with a queue locked: it waits for a running handler. */
+  if (waiter->cancelled_id != 0)
+    {
+      g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
+      waiter->cancelled_id = 0;
+    }
+
+  return waiter->outcome;
+}
+
+void
+fifo_waiter_free (FifoWaiter *waiter)
+{
+  g_clear_object (&waiter->cancellable);
+  g_clear_object (&waiter->source_object);
+  if (waiter->data_is_object)
+    g_clear_object ((GObject **) &waiter->data.pointer);
+  g_clear_pointer (&waiter->dispatcher, fifo_dispatcher_unref);
+  g_slice_free (FifoWaiter, waiter);
+}
+
+/* @waiter is ready but its context is gone: nobody will deliver it. */
+static void
+fifo_waiter_abandon_one (FifoWaiter *waiter)
+{
+  FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
+  const FifoWaitQueueClass *klass = queue->klass;
+
+  if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_READY &&
+      waiter->outcome == FIFO_OUTCOME_SUCCESS && klass->revoke != NULL)
+    klass->revoke (queue, waiter);
+
+  g_atomic_int_set (&waiter->state, FIFO_WAITER_DELIVERED);
+  fifo_wait_queue_unlock (queue);
+
+  if (waiter->cancelled_id != 0)
+    g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
+  waiter->cancelled_id = 0;
+  fifo_waiter_free (waiter);
+}
+
+static void
+fifo_wait_queue_abandon_orphans (FifoWaiter *orphans)
+{
+  FifoWaiter **pending = g_private_get (&abandoning);
+  FifoWaiter *list = orphans;
+
+  if (pending != NULL)
+    {
+      /* An outer call on this thread is already looping: join its list. */
+      FifoWaiter *last = orphans;
+
+      while (last->next != NULL)
+        last = last->next;
+      last->next = *pending;
+      *pending = orphans;
+      return;
+    }
+
+  g_private_set (&abandoning, &list);
+  while (list != NULL)
+    {
+      FifoWaiter *waiter = list;
+
+      list = waiter->next;
+      fifo_waiter_abandon_one (waiter);
+    }
+  g_private_set (&abandoning, NULL);
+}
+
+void
+fifo_waiter_abandon (FifoWaiter *waiter)
+{
+  waiter->next = NULL;
+  fifo_wait_queue_abandon_orphans (waiter);
+}
+
+static void
+fifo_waiter_admit (FifoWaitQueue *queue,
+                   FifoWaiter    *waiter,
+                   GCancellable  *cancellable)
+{
+  /* Connected before admission, so that a cancellation can never miss
+   * it; a handler run meanwhile finds it NEW and leaves a flag. */
+  if (cancellable != NULL)
+    {
+      waiter->cancellable = g_object_ref (cancellable);
+      waiter->cancelled_id = g_cancellable_connect (cancellable,
+                                                    G_CALLBACK (fifo_waiter_cancelled_cb),
+                                                    waiter, NULL);
+    }
+
+  fifo_wait_queue_lock (queue);
+
+  if (waiter->cancel_requested)
+    fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_CANCELLED);
+  else
+    queue->klass->admit (queue, waiter);
+
+  fifo_wait_queue_unlock (queue);
+}
+
+void
+fifo_wait_queue_submit (FifoWaitQueue       *queue,
+                        gpointer             source_tag,
+                        gpointer             data,
+                        gboolean             data_is_object,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  FifoWaiter *waiter = g_slice_new0 (FifoWaiter);
+
+  waiter->queue = queue;
+  waiter->source_object = g_object_ref (queue->owner);
+  waiter->source_tag = source_tag;
+  waiter->callback = callback;
+  waiter->user_data = user_data;
+  waiter->dispatcher = fifo_dispatcher_ref_thread_default ();
+  waiter->data.pointer = data;
+  waiter->data_is_object = data_is_object;
+
+  fifo_waiter_admit (queue, waiter, cancellable);
+}
+
+FifoOutcome
+fifo_wait_queue_submit_sync (FifoWaitQueue *queue,
+                             gpointer       data,
+                             GCancellable  *cancellable,
+                             gint64        *value)
+{
+  FifoSyncWait sync;
+  FifoWaiter waiter = { 0 };
+  FifoOutcome outcome;
+
+  g_mutex_init (&sync.mutex);
+  g_cond_init (&sync.cond);
+  sync.done = FALSE;
+
+  waiter.queue = queue;
+  waiter.user_data = &sync;
+  waiter.data.pointer = data;
+
+  fifo_waiter_admit (queue, &waiter, cancellable);
+
+  g_mutex_lock (&sync.mutex);
+  while (!sync.done)
+    g_cond_wait (&sync.cond, &sync.mutex);
+  g_mutex_unlock (&sync.mutex);
+
+  outcome = fifo_waiter_settle (&waiter);
+  if (value != NULL)
+    *value = waiter.data.value;
+
+  g_clear_object (&waiter.cancellable);
+  g_cond_clear (&sync.cond);
+  g_mutex_clear (&sync.mutex);
+
+  return outcome;
+}
+
+gboolean
+fifo_outcome_propagate (FifoOutcome   outcome,
+                        GError      **error)
+{
+  switch (outcome)
+    {
+    case FIFO_OUTCOME_SUCCESS:
+      return TRUE;
+
+    case FIFO_OUTCOME_CANCELLED:
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("The operation was cancelled"));
+      return FALSE;
+
+    case FIFO_OUTCOME_BROKEN_BARRIER:
+      g_set_error_literal (error, FIFO_ERROR, FIFO_ERROR_BROKEN_BARRIER,
+                           _("The barrier is broken"));
+      return FALSE;
+
+    default:
+      g_assert_not_reached ();
+      return FALSE;
+    }
+}
