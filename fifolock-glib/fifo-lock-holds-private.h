@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "fifo-lock-holds.h"
+
+G_BEGIN_DECLS
+
+/* Mutated only by the owning FifoLock, with its queue locked. */
+FifoLockHolds *fifo_lock_holds_new    (void);
+FifoLockHolds *fifo_lock_holds_copy   (FifoLockHolds *holds);
+void           fifo_lock_holds_add    (FifoLockHolds *holds,
+                                       FifoLockMode  *mode);
+/* FALSE, and nothing changed, if @mode is not held. */
+gboolean       fifo_lock_holds_remove (FifoLockHolds *holds,
+                                       FifoLockMode  *mode);
+
+G_END_DECLS

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "fifo-lock-holds-private.h"
+#include "fifo-lock-mode.h"
+
+/**
+ * FifoLockHolds:
+ *
+ * What a [class@Fifo.Lock] has granted and not yet had released: the
+ * number of holds per mode instance and per mode type.
+ *
+ * A [iface@Fifo.LockMode] receives it in its
+ * [vfunc@Fifo.LockMode.is_compatible] to decide whether it may be granted.
+ * It is read-only: only the lock changes it.
+ *
+ * A binding, or a mode, that keeps a reference to it beyond the call gets a
+ * snapshot: the lock stops updating an object somebody else holds on to and
+ * continues with a fresh copy, so reading a kept object is always safe, from
+ * any thread, and shows what was held at the time of the call.
+ *
+ * Since: 1.0
+ */
+
+typedef struct
+{
+  FifoLockMode *mode;   /* strong */
+  GType         type;
+  guint         count;
+} HoldEntry;
+
+/* Locks seldom hold more than a few distinct modes at once. */
+#define N_INLINE_ENTRIES 4
+
+struct _FifoLockHolds
+{
+  GObject    parent_instance;
+  HoldEntry *entries;
+  guint      n_entries;
+  guint      n_allocated;
+  guint      total;
+  HoldEntry  inline_entries[N_INLINE_ENTRIES];
+};
+
+G_DEFINE_FINAL_TYPE (FifoLockHolds, fifo_lock_holds, G_TYPE_OBJECT)
+
+static void
+fifo_lock_holds_finalize (GObject *object)
+{
+  FifoLockHolds *self = FIFO_LOCK_HOLDS (object);
+
+  for (guint i = 0; i < self->n_entries; i++)
+    g_object_unref (self->entries[i].mode);
+  if (self->entries != self->inline_entries)
+    g_free (self->entries);
+
+  G_OBJECT_CLASS (fifo_lock_holds_parent_class)->finalize (object);
+}
+
+static void
+fifo_lock_holds_class_init (FifoLockHoldsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fifo_lock_holds_finalize;
+}
+
+static void
+fifo_lock_holds_init (FifoLockHolds *self)
+{
+  self->entries = self->inline_entries;
+  self->n_allocated = N_INLINE_ENTRIES;
+}
+
+FifoLockHolds *
+fifo_lock_holds_new (void)
+{
+  return g_object_new (FIFO_TYPE_LOCK_HOLDS, NULL);
+}
+
+static void
+fifo_lock_holds_reserve (FifoLockHolds *self,
+                         guint          n)
+{
+  if (n <= self->n_allocated)
+    return;
+
+  self->n_allocated = MAX (n, self->n_allocated * 2);
+  if (self->entries == self->inline_entries)
+    {
+      self->entries = g_new (HoldEntry, self->n_allocated);
+      memcpy (self->entries, self->inline_entries, sizeof self->inline_entries);
+    }
+  else
+    {
+      self->entries = g_renew (HoldEntry, self->entries, self->n_allocated);
+    }
+}
+
+FifoLockHolds *
+fifo_lock_holds_copy (FifoLockHolds *holds)
+{
+  FifoLockHolds *copy = fifo_lock_holds_new ();
+
+  fifo_lock_holds_reserve (copy, holds->n_entries);
+  for (guint i = 0; i < holds->n_entries; i++)
+    {
+      copy->entries[i] = holds->entries[i];
+      g_object_ref (copy->entries[i].mode);
+    }
+  copy->n_entries = holds->n_entries;
+  copy->total = holds->total;
+
+  return copy;
+}
+
+static HoldEntry *
+fifo_lock_holds_find (FifoLockHolds *self,
+                      FifoLockMode  *mode)
+{
+  for (guint i = 0; i < self->n_entries; i++)
+    if (self->entries[i].mode == mode)
+      return &self->entries[i];
+
+  return NULL;
+}
+
+void
+fifo_lock_holds_add (FifoLockHolds *self,
+                     FifoLockMode  *mode)
+{
+  HoldEntry *entry = fifo_lock_holds_find (self, mode);
+
+  if (entry == NULL)
+    {
+      fifo_lock_holds_reserve (self, self->n_entries + 1);
+      entry = &self->entries[self->n_entries++];
+      entry->mode = g_object_ref (mode);
+      entry->type = G_OBJECT_TYPE (mode);
+      entry->count = 0;
+    }
+
+  entry->count++;
+  self->total++;
+}
+
+gboolean
+fifo_lock_holds_remove (FifoLockHolds *self,
+                        FifoLockMode  *mode)
+{
+  HoldEntry *entry = fifo_lock_holds_find (self, mode);
+
+  if (entry == NULL)
+    return FALSE;
+
+  self->total--;
+  if (--entry->count == 0)
+    {
+      FifoLockMode *released = entry->mode;
+
+      *entry = self->entries[--self->n_entries];
+      g_object_unref (released);
+    }
+
+  return TRUE;
+}
+
+/**
+ * fifo_lock_holds_get:
+ * @holds: a `FifoLockHolds`
+ * @mode_type: a type of [iface@Fifo.LockMode]
+ *
+ * Counts the holds of modes whose type is exactly @mode_type (not a
+ * subtype of it): the `holds[Write]` of Python's fifolock.
+ *
+ * Returns: the number of grants of modes of type @mode_type
+ *
+ * Since: 1.0
+ */
+guint
+fifo_lock_holds_get (FifoLockHolds *holds,
+                     GType          mode_type)
+{
+  guint count = 0;
+
+  g_return_val_if_fail (FIFO_IS_LOCK_HOLDS (holds), 0);
+
+  for (guint i = 0; i < holds->n_entries; i++)
+    if (holds->entries[i].type == mode_type)
+      count += holds->entries[i].count;
+
+  return count;
+}
+
+/**
+ * fifo_lock_holds_get_for_mode:
+ * @holds: a `FifoLockHolds`
+ * @mode: a mode
+ *
+ * Counts the holds of this very mode instance. A configurable mode such as
+ * [class@Fifo.SemaphoreMode] uses it to count its own grants apart from
+ * those of other instances of its type.
+ *
+ * Returns: the number of grants of @mode
+ *
+ * Since: 1.0
+ */
+guint
+fifo_lock_holds_get_for_mode (FifoLockHolds *holds,
+                              FifoLockMode  *mode)
+{
+  HoldEntry *entry;
+
+  g_return_val_if_fail (FIFO_IS_LOCK_HOLDS (holds), 0);
+  g_return_val_if_fail (FIFO_IS_LOCK_MODE (mode), 0);
+
+  entry = fifo_lock_holds_find (holds, mode);
+  return entry != NULL ? entry->count : 0;
+}
+
+/**
+ * fifo_lock_holds_get_total:
+ * @holds: a `FifoLockHolds`
+ *
+ * Counts every hold, of any mode.
+ *
+ * Returns: the number of grants not yet released
+ *
+ * Since: 1.0
+ */
+guint
+fifo_lock_holds_get_total (FifoLockHolds *holds)
+{
+  g_return_val_if_fail (FIFO_IS_LOCK_HOLDS (holds), 0);
+
+  return holds->total;
+}

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "fifo-lock.h"
+#include "fifo-lock-holds-private.h"
+#include "fifo-result-private.h"
+#include "fifo-wait-queue-private.h"
+
+/**
+ * FifoLock:
+ *
+ * A lock with modes, granted strictly first in, first out.
+ *
+ * Each request names a [iface@Fifo.LockMode]. The request at the head of
+ * the queue is granted as soon as its mode's
+ * [vfunc@Fifo.LockMode.is_compatible] accepts what the lock holds; a request
+ * is never granted while an earlier one still waits, even if its own mode
+ * would be compatible. With [class@Fifo.ExclusiveMode] it is a mutex, with
+ * [class@Fifo.SharedMode] beside it a read/write lock in which a waiting
+ * writer holds back later readers, with [class@Fifo.SemaphoreMode] a
+ * counting semaphore — and any rule a mode of your own expresses.
+ *
+ * ```c
+ * static void
+ * on_acquired (GObject *source, GAsyncResult *result, gpointer user_data)
+ * {
+ *   FifoLock *lock = FIFO_LOCK (source);
+ *   g_autoptr(GError) error = NULL;
+ *
+ *   if (!fifo_lock_acquire_finish (lock, result, &error))
+ *     return;  // cancelled: nothing is held
+ *
+ *   // … write …
+ *   fifo_lock_release (lock, write_mode);
+ * }
+ *
+ * fifo_lock_acquire_async (lock, write_mode, NULL, on_acquired, NULL);
+ * ```
+ *
+ * Callbacks run in the thread-default main context of the thread that
+ * called [method@Fifo.Lock.acquire_async], always in a later main-loop
+ * iteration, never inside the call that caused them. Every function is
+ * thread-safe.
+ *
+ * Since: 1.0
+ */
+
+struct _FifoLock
+{
+  GObject        parent_instance;
+  FifoWaitQueue  queue;
+  FifoLockHolds *holds;
+};
+
+enum {
+  PROP_0,
+  PROP_N_WAITING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FifoLock, fifo_lock, G_TYPE_OBJECT)
+
+#define FIFO_LOCK_OF(queue) ((FifoLock *) (queue)->owner)
+
+/* Locked. Asks @mode, and makes sure nobody else can see the holds change
+ * afterwards: if the mode kept them, they become its snapshot. */
+static gboolean
+fifo_lock_is_compatible (FifoLock     *self,
+                         FifoLockMode *mode)
+{
+  FifoLockModeInterface *iface = FIFO_LOCK_MODE_GET_IFACE (mode);
+  gboolean compatible;
+
+  if (G_UNLIKELY (iface->is_compatible == NULL))
+    return FALSE;
+
+  compatible = iface->is_compatible (mode, self->holds);
+
+  if (G_UNLIKELY (g_atomic_int_get (&G_OBJECT (self->holds)->ref_count) > 1))
+    {
+      FifoLockHolds *kept = g_steal_pointer (&self->holds);
+
+      self->holds = fifo_lock_holds_copy (kept);
+      g_object_unref (kept);
+    }
+
+  return compatible;
+}
+
+/* Locked. Grants from the head for as long as the head is compatible. */
+static void
+fifo_lock_serve (FifoLock *self)
+{
+  FifoWaiter *head;
+
+  while ((head = fifo_wait_queue_peek_head (&self->queue)) != NULL &&
+         fifo_lock_is_compatible (self, head->data.pointer))
+    {
+      fifo_lock_holds_add (self->holds, head->data.pointer);
+      fifo_waiter_complete (&self->queue, head, FIFO_OUTCOME_SUCCESS);
+    }
+}
+
+static void
+fifo_lock_admit (FifoWaitQueue *queue,
+                 FifoWaiter    *waiter)
+{
+  FifoLock *self = FIFO_LOCK_OF (queue);
+
+  /* Strict FIFO: only an empty queue lets a request through at once. */
+  if (fifo_wait_queue_is_empty (queue) &&
+      fifo_lock_is_compatible (self, waiter->data.pointer))
+    {
+      fifo_lock_holds_add (self->holds, waiter->data.pointer);
+      fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_SUCCESS);
+    }
+  else
+    {
+      fifo_wait_queue_push_tail (queue, waiter);
+    }
+}
+
+static void
+fifo_lock_removed (FifoWaitQueue *queue,
+                   gboolean       was_head)
+{
+  if (was_head)
+    fifo_lock_serve (FIFO_LOCK_OF (queue));
+}
+
+static gboolean
+fifo_lock_revoke (FifoWaitQueue *queue,
+                  FifoWaiter    *waiter)
+{
+  FifoLock *self = FIFO_LOCK_OF (queue);
+
+  fifo_lock_holds_remove (self->holds, waiter->data.pointer);
+  fifo_lock_serve (self);
+  return TRUE;
+}
+
+static void
+fifo_lock_notify (FifoWaitQueue *queue,
+                  GObject       *owner,
+                  guint          changed)
+{
+  if (changed & FIFO_WAIT_QUEUE_CHANGED_LENGTH)
+    g_object_notify_by_pspec (owner, properties[PROP_N_WAITING]);
+}
+
+static const FifoWaitQueueClass fifo_lock_queue_class = {
+  .admit = fifo_lock_admit,
+  .removed = fifo_lock_removed,
+  .revoke = fifo_lock_revoke,
+  .notify = fifo_lock_notify,
+};
+
+static void
+fifo_lock_finalize (GObject *object)
+{
+  FifoLock *self = FIFO_LOCK (object);
+
+  fifo_wait_queue_clear (&self->queue);
+  g_clear_object (&self->holds);
+
+  G_OBJECT_CLASS (fifo_lock_parent_class)->finalize (object);
+}
+
+static void
+fifo_lock_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  FifoLock *self = FIFO_LOCK (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_WAITING:
+      g_value_set_uint (value, fifo_lock_get_n_waiting (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_lock_class_init (FifoLockClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fifo_lock_finalize;
+  object_class->get_property = fifo_lock_get_property;
+
+  /**
+   * FifoLock:n-waiting: (getter get_n_waiting)
+   *
+   * The number of requests queued and not yet granted. It is notified from
+   * the thread that changed it.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_WAITING] =
+    g_param_spec_uint ("n-waiting", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fifo_lock_init (FifoLock *self)
+{
+  fifo_wait_queue_init (&self->queue, &fifo_lock_queue_class, G_OBJECT (self));
+  self->holds = fifo_lock_holds_new ();
+}
+
+/**
+ * fifo_lock_new:
+ *
+ * Creates a lock that holds nothing.
+ *
+ * Returns: (transfer full): a new `FifoLock`
+ *
+ * Since: 1.0
+ */
+FifoLock *
+fifo_lock_new (void)
+{
+  return g_object_new (FIFO_TYPE_LOCK, NULL);
+}
+
+/**
+ * fifo_lock_acquire_async:
+ * @self: a `FifoLock`
+ * @mode: the mode to hold the lock in
+ * @cancellable: (nullable): a `GCancellable`
+ * @callback: (scope async): called once the request is granted or cancelled
+ * @user_data: (closure): data for @callback
+ *
+ * Queues a request for the lock in @mode. It is granted as soon as every
+ * earlier request has been granted (or cancelled) and @mode is compatible
+ * with what the lock then holds.
+ *
+ * @callback runs exactly once, in the thread-default main context of the
+ * calling thread, in a later main-loop iteration — even when the lock is
+ * free now. Call [method@Fifo.Lock.acquire_finish] from it.
+ *
+ * If @cancellable is cancelled before the grant was delivered, the request
+ * fails with %G_IO_ERROR_CANCELLED and holds nothing; a grant it had
+ * already received is handed on to the next request.
+ *
+ * Since: 1.0
+ */
+void
+fifo_lock_acquire_async (FifoLock            *self,
+                         FifoLockMode        *mode,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (FIFO_IS_LOCK (self));
+  g_return_if_fail (FIFO_IS_LOCK_MODE (mode));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+
+  fifo_wait_queue_submit (&self->queue, fifo_lock_acquire_async,
+                          g_object_ref (mode), TRUE,
+                          cancellable, callback, user_data);
+}
+
+/**
+ * fifo_lock_acquire_finish:
+ * @self: a `FifoLock`
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Lock.acquire_async].
+ *
+ * Returns: %TRUE if the lock is now held in the requested mode; %FALSE, with
+ *   @error set, if the request was cancelled and nothing is held
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_lock_acquire_finish (FifoLock      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_LOCK (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_lock_acquire_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fifo_async_result_propagate (result, NULL, error);
+}
+
+/**
+ * fifo_lock_acquire:
+ * @self: a `FifoLock`
+ * @mode: the mode to hold the lock in
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a `GError`
+ *
+ * Acquires the lock in @mode, blocking the calling thread until the request
+ * is granted, in the same queue as asynchronous requests.
+ *
+ * Meant for worker threads (for instance in g_task_run_in_thread()). Never
+ * call it from a thread whose main loop must run for the lock to be
+ * released.
+ *
+ * Returns: %TRUE if the lock is now held in @mode; %FALSE, with @error set,
+ *   if @cancellable was cancelled first and nothing is held
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_lock_acquire (FifoLock      *self,
+                   FifoLockMode  *mode,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  FifoOutcome outcome;
+
+  g_return_val_if_fail (FIFO_IS_LOCK (self), FALSE);
+  g_return_val_if_fail (FIFO_IS_LOCK_MODE (mode), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  outcome = fifo_wait_queue_submit_sync (&self->queue, mode, cancellable, NULL);
+  return fifo_outcome_propagate (outcome, error);
+}
+
+/**
+ * fifo_lock_try_acquire:
+ * @self: a `FifoLock`
+ * @mode: the mode to hold the lock in
+ *
+ * Acquires the lock in @mode only if that is possible right now without
+ * waiting: no request is queued and @mode is compatible. It never barges
+ * past a queued request.
+ *
+ * Returns: %TRUE if the lock is now held in @mode
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_lock_try_acquire (FifoLock     *self,
+                       FifoLockMode *mode)
+{
+  gboolean acquired = FALSE;
+
+  g_return_val_if_fail (FIFO_IS_LOCK (self), FALSE);
+  g_return_val_if_fail (FIFO_IS_LOCK_MODE (mode), FALSE);
+
+  fifo_wait_queue_lock (&self->queue);
+  if (fifo_wait_queue_is_empty (&self->queue) &&
+      fifo_lock_is_compatible (self, mode))
+    {
+      fifo_lock_holds_add (self->holds, mode);
+      acquired = TRUE;
+    }
+  fifo_wait_queue_unlock (&self->queue);
+
+  return acquired;
+}
+
+/**
+ * fifo_lock_release:
+ * @self: a `FifoLock`
+ * @mode: the mode it was acquired in
+ *
+ * Releases one hold of @mode, and grants the requests this makes possible,
+ * in order. Their callbacks run later, in their own main contexts.
+ *
+ * Releasing a mode that is not held is a programmer error.
+ *
+ * Since: 1.0
+ */
+void
+fifo_lock_release (FifoLock     *self,
+                   FifoLockMode *mode)
+{
+  gboolean held;
+
+  g_return_if_fail (FIFO_IS_LOCK (self));
+  g_return_if_fail (FIFO_IS_LOCK_MODE (mode));
+
+  fifo_wait_queue_lock (&self->queue);
+  held = fifo_lock_holds_remove (self->holds, mode);
+  if (held)
+    fifo_lock_serve (self);
+  fifo_wait_queue_unlock (&self->queue);
+
+  if (!held)
+    g_critical ("%s: lock %p is not held in mode %p (%s)",
+                G_STRFUNC, self, mode, G_OBJECT_TYPE_NAME (mode));
+}
+
+/**
+ * fifo_lock_get_n_waiting: (get-property n-waiting)
+ * @self: a `FifoLock`
+ *
+ * Counts the requests queued and not yet granted.
+ *
+ * Returns: the number of waiting requests
+ *
+ * Since: 1.0
+ */
+guint
+fifo_lock_get_n_waiting (FifoLock *self)
+{
+  g_return_val_if_fail (FIFO_IS_LOCK (self), 0);
+
+  return fifo_wait_queue_get_length (&self->queue);
+}
