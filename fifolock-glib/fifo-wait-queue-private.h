@@ -15,7 +15,8 @@
  *    delivered as success, or taken back by the policy (revoke) and
  *    delivered as G_IO_ERROR_CANCELLED — never both, never stranded;
  *  - blocking waits for worker threads, sharing the same paths;
- *  - property notifications, emitted once the queue is unlocked.
+ *  - property notifications and other deferred work, run once the queue is
+ *    unlocked.
  *
  * Lock order: a queue's mutex may be taken while another queue's mutex is
  * held only in the direction condition → mutex. Dispatcher and GMainContext
@@ -33,6 +34,7 @@ typedef struct _FifoWaiter         FifoWaiter;
 typedef struct _FifoWaitQueue      FifoWaitQueue;
 typedef struct _FifoWaitQueueClass FifoWaitQueueClass;
 typedef struct _FifoDispatcher     FifoDispatcher;
+typedef struct _FifoDeferred       FifoDeferred;
 
 typedef enum {
   FIFO_OUTCOME_SUCCESS,
@@ -41,7 +43,7 @@ typedef enum {
 } FifoOutcome;
 
 typedef enum {
-  FIFO_WAITER_NEW,        /* created, not yet admitted */
+  FIFO_WAITER_NEW,        /* created, or in transfer, not yet admitted */
   FIFO_WAITER_QUEUED,     /* linked into waiter->queue */
   FIFO_WAITER_READY,      /* completed, its delivery pending */
   FIFO_WAITER_REVOKING,   /* a cancellation is taking the grant back */
@@ -54,36 +56,40 @@ typedef enum {
 
 struct _FifoWaiter
 {
-  FifoWaiter          *prev;
-  FifoWaiter          *next;        /* wait queue, then dispatcher ready list */
-  FifoWaitQueue       *queue;       /* atomic: the queue whose lock guards it */
-  GObject             *source_object; /* strong */
-  gpointer             source_tag;
-  GAsyncReadyCallback  callback;    /* NULL for a blocking wait */
-  gpointer             user_data;   /* a FifoSyncWait for a blocking wait */
-  FifoDispatcher      *dispatcher;  /* strong; NULL for a blocking wait */
-  GCancellable        *cancellable; /* strong */
-  gulong               cancelled_id;
+  FifoWaiter                *prev;
+  FifoWaiter                *next;          /* wait queue, then ready list */
+  FifoWaitQueue             *queue;         /* atomic: whose lock guards it */
+  const FifoWaitQueueClass  *klass;         /* the policy it was submitted to:
+                                             * its cancel and revoke hooks apply
+                                             * even after a transfer */
+  GObject                   *source_object; /* strong */
+  gpointer                   source_tag;
+  GAsyncReadyCallback        callback;      /* NULL for a blocking wait */
+  gpointer                   user_data;     /* a FifoSyncWait when blocking */
+  FifoDispatcher            *dispatcher;    /* strong; NULL when blocking */
+  GCancellable              *cancellable;   /* strong */
+  gulong                     cancelled_id;
   union {
-    gpointer pointer;               /* owned by the policy (FifoLock: its mode) */
-    gint64   value;                 /* delivered as the result's value */
+    gpointer pointer;                       /* the policy's (FifoLock: its mode) */
+    gint64   value;                         /* delivered as the result's value */
   } data;
-  gint                 state;       /* atomic FifoWaiterState */
-  guint8               outcome;     /* FifoOutcome */
-  guint8               cancel_requested : 1; /* guarded by the queue lock */
-  guint8               data_is_object : 1;
-  guint8               defer_cancel : 1;     /* see fifo_waiter_defer_cancel() */
+  gint                       state;         /* atomic FifoWaiterState */
+  guint8                     outcome;       /* FifoOutcome */
+  guint8                     cancel_requested : 1; /* guarded by the queue lock */
+  guint8                     data_is_object : 1;
 };
 
 struct _FifoWaitQueueClass
 {
-  /* Locked. Decide for a newly submitted waiter: complete it now with
-   * fifo_waiter_complete(), or fifo_wait_queue_push_tail() it. Required. */
+  /* Locked. Decide for a newly submitted (or transferred) waiter: complete
+   * it now with fifo_waiter_complete(), or fifo_wait_queue_push_tail() it.
+   * Required. */
   void     (*admit)   (FifoWaitQueue *queue,
                        FifoWaiter    *waiter);
 
-  /* Locked. @waiter, queued, is being cancelled. Default (NULL): unlink
-   * it, complete it with FIFO_OUTCOME_CANCELLED, then call removed(). */
+  /* Locked (@queue is the waiter's current queue). @waiter, queued, is
+   * being cancelled. Default (NULL): unlink it, complete it with
+   * FIFO_OUTCOME_CANCELLED, then call removed(). */
   void     (*cancel)  (FifoWaitQueue *queue,
                        FifoWaiter    *waiter);
 
@@ -92,14 +98,26 @@ struct _FifoWaitQueueClass
   void     (*removed) (FifoWaitQueue *queue,
                        gboolean       was_head);
 
-  /* Locked. @waiter was completed with success but not delivered yet and
-   * is cancelled. Take the grant back (handing it on) and return TRUE: it
-   * is then delivered as cancelled. NULL or FALSE: the grant stands. */
+  /* Locked (@queue is the waiter's current queue). @waiter was completed
+   * with success but not delivered yet and is cancelled. Take the grant
+   * back (handing it on) and return TRUE: it is then delivered as
+   * cancelled. NULL or FALSE: the grant stands. */
   gboolean (*revoke)  (FifoWaitQueue *queue,
                        FifoWaiter    *waiter);
 
-  /* Unlocked, after a locked section that set policy bits in `changed`:
-   * emit property notifications on the owner. Optional. */
+  /* Locked. @waiter was completed with success but will never be delivered:
+   * its main context is gone. Give back what it was granted. Default
+   * (NULL): revoke(). */
+  void     (*abandon) (FifoWaitQueue *queue,
+                       FifoWaiter    *waiter);
+
+  /* Locked, at the end of every locked section: compare the properties
+   * with what was last notified and return the bits to notify. Optional:
+   * without it the bits gathered in `changed` are notified as they are. */
+  guint    (*collect) (FifoWaitQueue *queue);
+
+  /* Unlocked, after a locked section that had bits to notify: emit the
+   * property notifications on the owner. Optional. */
   void     (*notify)  (FifoWaitQueue *queue,
                        GObject       *owner,
                        guint          changed);
@@ -109,12 +127,13 @@ struct _FifoWaitQueue
 {
   GMutex                    mutex;
   const FifoWaitQueueClass *klass;
-  GObject                  *owner;    /* not a ref: the queue lives in it */
+  GObject                  *owner;     /* not a ref: the queue lives in it */
   FifoWaiter               *head;
   FifoWaiter               *tail;
   guint                     length;
-  guint                     changed;  /* FIFO_WAIT_QUEUE_CHANGED_* */
-  FifoWaiter               *orphans;  /* completed for a dead context */
+  guint                     changed;   /* FIFO_WAIT_QUEUE_CHANGED_* */
+  FifoWaiter               *orphans;   /* completed for a dead context */
+  FifoDeferred             *deferred;  /* to run once unlocked */
   guint                     n_wakeups;
   FifoDispatcher           *wakeups[4]; /* to wake once unlocked */
 };
@@ -130,7 +149,20 @@ fifo_wait_queue_lock (FifoWaitQueue *queue)
   g_mutex_lock (&queue->mutex);
 }
 
+/* Unlocks, then wakes dispatchers, notifies properties and runs deferred
+ * work — all of it outside the lock. */
 void        fifo_wait_queue_unlock        (FifoWaitQueue            *queue);
+
+/* Unlocks @inner, a queue locked inside @outer's locked section, leaving
+ * its wake-ups, notifications and deferred work to @outer's unlock, so
+ * that no user code runs while @outer is locked. */
+void        fifo_wait_queue_unlock_into   (FifoWaitQueue            *inner,
+                                           FifoWaitQueue            *outer);
+
+/* Locked. Runs @func (@data) once @queue is unlocked. */
+void        fifo_wait_queue_defer         (FifoWaitQueue            *queue,
+                                           GDestroyNotify            func,
+                                           gpointer                  data);
 
 static inline FifoWaiter *
 fifo_wait_queue_peek_head (FifoWaitQueue *queue)
@@ -148,31 +180,23 @@ void        fifo_wait_queue_push_tail     (FifoWaitQueue            *queue,
                                            FifoWaiter               *waiter);
 guint       fifo_wait_queue_get_length    (FifoWaitQueue            *queue);
 
-/* Locked. Unlinks @waiter if it is queued, records @outcome and hands it
- * to its dispatcher (or wakes its blocked thread). */
+/* Locked. Unlinks @waiter if it is queued, records @outcome (cancelled if a
+ * cancellation was requested meanwhile) and hands it to its dispatcher, or
+ * wakes its blocked thread. */
 void        fifo_waiter_complete          (FifoWaitQueue            *queue,
                                            FifoWaiter               *waiter,
                                            FifoOutcome               outcome);
 
-/* Locked, both queues (its current one first, see the lock order). Takes
- * @waiter out of its queue, if it is queued, and submits it to the policy
- * of @to, which guards it from now on. */
-void        fifo_waiter_transfer          (FifoWaiter               *waiter,
-                                           FifoWaitQueue            *to);
-
-/* Locked. From now on a cancellation no longer interrupts @waiter: it
- * completes as its policy decides and is then delivered as cancelled.
- * (A condition's wait re-acquiring its mutex.) */
-void        fifo_waiter_defer_cancel      (FifoWaiter               *waiter);
-
-/* The dispatcher's side. */
-FifoOutcome fifo_waiter_settle            (FifoWaiter               *waiter);
-void        fifo_waiter_free              (FifoWaiter               *waiter);
-void        fifo_waiter_abandon           (FifoWaiter               *waiter);
-
 /* Locked. Completes every queued waiter, in FIFO order, with @outcome. */
 void        fifo_wait_queue_complete_all  (FifoWaitQueue            *queue,
                                            FifoOutcome               outcome);
+
+/* Locked, both queues (its current one first, see the lock order). Takes
+ * @waiter out of its queue, if it is queued, and submits it to the policy
+ * of @to, which guards it from then on. Its own class still decides what a
+ * cancellation does. */
+void        fifo_waiter_transfer          (FifoWaiter               *waiter,
+                                           FifoWaitQueue            *to);
 
 /* Starts an asynchronous wait. @data is stored in waiter->data.pointer;
  * with @data_is_object it is a GObject reference the waiter owns. */
@@ -184,6 +208,14 @@ void        fifo_wait_queue_submit        (FifoWaitQueue            *queue,
                                            GAsyncReadyCallback       callback,
                                            gpointer                  user_data);
 
+/* Completes at once an operation that needs no waiting; the callback still
+ * runs later, from the dispatcher, like every other. */
+void        fifo_wait_queue_submit_done   (FifoWaitQueue            *queue,
+                                           gpointer                  source_tag,
+                                           FifoOutcome               outcome,
+                                           GAsyncReadyCallback       callback,
+                                           gpointer                  user_data);
+
 /* Waits, blocking the calling thread. @data is borrowed. Returns the
  * outcome; @value receives the waiter's delivered value. */
 FifoOutcome fifo_wait_queue_submit_sync   (FifoWaitQueue            *queue,
@@ -191,9 +223,13 @@ FifoOutcome fifo_wait_queue_submit_sync   (FifoWaitQueue            *queue,
                                            GCancellable             *cancellable,
                                            gint64                   *value);
 
+/* The dispatcher's side. */
+FifoOutcome fifo_waiter_settle            (FifoWaiter               *waiter);
+void        fifo_waiter_free              (FifoWaiter               *waiter);
+void        fifo_waiter_abandon           (FifoWaiter               *waiter);
+
 /* Turns an outcome into the caller-visible result. */
 gboolean    fifo_outcome_propagate        (FifoOutcome               outcome,
                                            GError                  **error);
-
 
 G_END_DECLS

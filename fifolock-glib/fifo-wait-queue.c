@@ -14,6 +14,13 @@ typedef struct
   gboolean done;
 } FifoSyncWait;
 
+struct _FifoDeferred
+{
+  FifoDeferred   *next;
+  GDestroyNotify  func;
+  gpointer        data;
+};
+
 /* Orphans found while another is being abandoned on this thread are queued
  * here, so that a long chain of them is handed on in a loop, not by
  * recursion. */
@@ -37,7 +44,7 @@ fifo_wait_queue_clear (FifoWaitQueue *queue)
 {
   /* Every waiter holds a reference to its queue's owner. */
   g_assert (queue->head == NULL);
-  g_assert (queue->n_wakeups == 0 && queue->orphans == NULL);
+  g_assert (queue->n_wakeups == 0 && queue->orphans == NULL && queue->deferred == NULL);
 
   g_mutex_clear (&queue->mutex);
 }
@@ -58,14 +65,80 @@ fifo_waiter_lock_queue (FifoWaiter *waiter)
 }
 
 static void fifo_wait_queue_abandon_orphans (FifoWaiter *orphans);
+static void fifo_wait_queue_add_wakeup (FifoWaitQueue  *queue,
+                                        FifoDispatcher *dispatcher);
+
+/* Locked. What the properties' observers must hear about. */
+static guint
+fifo_wait_queue_collect (FifoWaitQueue *queue)
+{
+  guint changed = queue->klass->collect != NULL ? queue->klass->collect (queue)
+                                                : queue->changed;
+
+  queue->changed = 0;
+  return queue->klass->notify != NULL ? changed : 0;
+}
+
+static void
+fifo_deferred_append (FifoDeferred **list,
+                      FifoDeferred  *more)
+{
+  while (*list != NULL)
+    list = &(*list)->next;
+  *list = more;
+}
+
+void
+fifo_wait_queue_defer (FifoWaitQueue  *queue,
+                       GDestroyNotify  func,
+                       gpointer        data)
+{
+  FifoDeferred *deferred = g_new (FifoDeferred, 1);
+
+  deferred->next = NULL;
+  deferred->func = func;
+  deferred->data = data;
+  fifo_deferred_append (&queue->deferred, deferred);
+}
+
+static void
+fifo_deferred_run (FifoDeferred *deferred)
+{
+  while (deferred != NULL)
+    {
+      FifoDeferred *next = deferred->next;
+
+      deferred->func (deferred->data);
+      g_free (deferred);
+      deferred = next;
+    }
+}
+
+typedef struct
+{
+  FifoWaitQueue *queue;
+  GObject       *owner;
+  guint          changed;
+} DeferredNotify;
+
+static void
+fifo_deferred_notify (gpointer data)
+{
+  DeferredNotify *notify = data;
+
+  notify->queue->klass->notify (notify->queue, notify->owner, notify->changed);
+  g_object_unref (notify->owner);
+  g_free (notify);
+}
 
 void
 fifo_wait_queue_unlock (FifoWaitQueue *queue)
 {
   FifoDispatcher *wakeups[G_N_ELEMENTS (queue->wakeups)];
   guint n_wakeups = queue->n_wakeups;
-  guint changed = queue->changed;
+  guint changed = fifo_wait_queue_collect (queue);
   FifoWaiter *orphans = g_steal_pointer (&queue->orphans);
+  FifoDeferred *deferred = g_steal_pointer (&queue->deferred);
   GObject *owner = NULL;
 
   if (n_wakeups > 0)
@@ -74,8 +147,7 @@ fifo_wait_queue_unlock (FifoWaitQueue *queue)
       queue->n_wakeups = 0;
     }
 
-  queue->changed = 0;
-  if (changed != 0 && queue->klass->notify != NULL)
+  if (changed != 0)
     owner = g_object_ref (queue->owner);
 
   g_mutex_unlock (&queue->mutex);
@@ -92,8 +164,47 @@ fifo_wait_queue_unlock (FifoWaitQueue *queue)
       g_object_unref (owner);
     }
 
+  fifo_deferred_run (deferred);
+
   if (orphans != NULL)
     fifo_wait_queue_abandon_orphans (orphans);
+}
+
+void
+fifo_wait_queue_unlock_into (FifoWaitQueue *inner,
+                             FifoWaitQueue *outer)
+{
+  guint changed = fifo_wait_queue_collect (inner);
+
+  if (changed != 0)
+    {
+      DeferredNotify *notify = g_new (DeferredNotify, 1);
+
+      notify->queue = inner;
+      notify->owner = g_object_ref (inner->owner);
+      notify->changed = changed;
+      fifo_wait_queue_defer (outer, fifo_deferred_notify, notify);
+    }
+
+  fifo_deferred_append (&outer->deferred, g_steal_pointer (&inner->deferred));
+
+  for (guint i = 0; i < inner->n_wakeups; i++)
+    {
+      fifo_wait_queue_add_wakeup (outer, inner->wakeups[i]);
+      fifo_dispatcher_unref (inner->wakeups[i]);
+    }
+  inner->n_wakeups = 0;
+
+  while (inner->orphans != NULL)
+    {
+      FifoWaiter *orphan = inner->orphans;
+
+      inner->orphans = orphan->next;
+      orphan->next = outer->orphans;
+      outer->orphans = orphan;
+    }
+
+  g_mutex_unlock (&inner->mutex);
 }
 
 static void
@@ -168,7 +279,7 @@ fifo_waiter_complete (FifoWaitQueue *queue,
   if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_QUEUED)
     fifo_wait_queue_unlink (queue, waiter);
 
-  if (waiter->defer_cancel && waiter->cancel_requested)
+  if (waiter->cancel_requested && outcome == FIFO_OUTCOME_SUCCESS)
     outcome = FIFO_OUTCOME_CANCELLED;
 
   waiter->outcome = outcome;
@@ -225,12 +336,6 @@ fifo_waiter_transfer (FifoWaiter    *waiter,
   to->klass->admit (to, waiter);
 }
 
-void
-fifo_waiter_defer_cancel (FifoWaiter *waiter)
-{
-  waiter->defer_cancel = TRUE;
-}
-
 static void
 fifo_wait_queue_cancel_default (FifoWaitQueue *queue,
                                 FifoWaiter    *waiter)
@@ -249,24 +354,12 @@ fifo_waiter_cancelled_cb (GCancellable *cancellable,
 {
   FifoWaiter *waiter = data;
   FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
-  const FifoWaitQueueClass *klass = queue->klass;
+  const FifoWaitQueueClass *klass = waiter->klass;
 
   /* Settling the waiter disconnects this handler first, and that waits for
    * a running handler to return: the waiter outlives us. */
 
-  if (waiter->defer_cancel)
-    {
-      /* Keeps waiting; reports the cancellation once it completes. */
-      waiter->cancel_requested = TRUE;
-      if (g_atomic_int_compare_and_exchange (&waiter->state,
-                                             FIFO_WAITER_READY,
-                                             FIFO_WAITER_REVOKING))
-        {
-          waiter->outcome = FIFO_OUTCOME_CANCELLED;
-          g_atomic_int_set (&waiter->state, FIFO_WAITER_READY);
-        }
-    }
-  else switch (g_atomic_int_get (&waiter->state))
+  switch (g_atomic_int_get (&waiter->state))
     {
     case FIFO_WAITER_NEW:
       /* Not admitted yet: admission sees the flag. */
@@ -342,11 +435,16 @@ static void
 fifo_waiter_abandon_one (FifoWaiter *waiter)
 {
   FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
-  const FifoWaitQueueClass *klass = queue->klass;
+  const FifoWaitQueueClass *klass = waiter->klass;
 
   if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_READY &&
-      waiter->outcome == FIFO_OUTCOME_SUCCESS && klass->revoke != NULL)
-    klass->revoke (queue, waiter);
+      waiter->outcome == FIFO_OUTCOME_SUCCESS)
+    {
+      if (klass->abandon != NULL)
+        klass->abandon (queue, waiter);
+      else if (klass->revoke != NULL)
+        klass->revoke (queue, waiter);
+    }
 
   g_atomic_int_set (&waiter->state, FIFO_WAITER_DELIVERED);
   fifo_wait_queue_unlock (queue);
@@ -418,6 +516,25 @@ fifo_waiter_admit (FifoWaitQueue *queue,
   fifo_wait_queue_unlock (queue);
 }
 
+static FifoWaiter *
+fifo_waiter_new (FifoWaitQueue       *queue,
+                 gpointer             source_tag,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  FifoWaiter *waiter = g_slice_new0 (FifoWaiter);
+
+  waiter->queue = queue;
+  waiter->klass = queue->klass;
+  waiter->source_object = g_object_ref (queue->owner);
+  waiter->source_tag = source_tag;
+  waiter->callback = callback;
+  waiter->user_data = user_data;
+  waiter->dispatcher = fifo_dispatcher_ref_thread_default ();
+
+  return waiter;
+}
+
 void
 fifo_wait_queue_submit (FifoWaitQueue       *queue,
                         gpointer             source_tag,
@@ -427,18 +544,26 @@ fifo_wait_queue_submit (FifoWaitQueue       *queue,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  FifoWaiter *waiter = g_slice_new0 (FifoWaiter);
+  FifoWaiter *waiter = fifo_waiter_new (queue, source_tag, callback, user_data);
 
-  waiter->queue = queue;
-  waiter->source_object = g_object_ref (queue->owner);
-  waiter->source_tag = source_tag;
-  waiter->callback = callback;
-  waiter->user_data = user_data;
-  waiter->dispatcher = fifo_dispatcher_ref_thread_default ();
   waiter->data.pointer = data;
   waiter->data_is_object = data_is_object;
 
   fifo_waiter_admit (queue, waiter, cancellable);
+}
+
+void
+fifo_wait_queue_submit_done (FifoWaitQueue       *queue,
+                             gpointer             source_tag,
+                             FifoOutcome          outcome,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  FifoWaiter *waiter = fifo_waiter_new (queue, source_tag, callback, user_data);
+
+  fifo_wait_queue_lock (queue);
+  fifo_waiter_complete (queue, waiter, outcome);
+  fifo_wait_queue_unlock (queue);
 }
 
 FifoOutcome
@@ -456,6 +581,8 @@ fifo_wait_queue_submit_sync (FifoWaitQueue *queue,
   sync.done = FALSE;
 
   waiter.queue = queue;
+  waiter.klass = queue->klass;
+  waiter.source_object = queue->owner;  /* borrowed: the caller holds it */
   waiter.user_data = &sync;
   waiter.data.pointer = data;
 
