@@ -1,0 +1,658 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "fifo-condition.h"
+#include "fifo-mutex-private.h"
+#include "fifo-result-private.h"
+
+/**
+ * FifoCondition:
+ *
+ * A condition variable on a [class@Fifo.Mutex]: the equivalent of Python's
+ * `asyncio.Condition`.
+ *
+ * With the mutex held, [method@Fifo.Condition.wait_async] releases it and
+ * waits for [method@Fifo.Condition.notify]; once notified, the waiter queues
+ * at the mutex like any other request, strictly in order, and completes when
+ * it holds the mutex again. [method@Fifo.Condition.wait_for_async] waits
+ * until a predicate holds.
+ *
+ * ## Cancellation
+ *
+ * A wait always re-acquires the mutex before it completes, also when it is
+ * cancelled: its `_finish` then reports %G_IO_ERROR_CANCELLED **and the
+ * caller holds the mutex again**, exactly as with `asyncio.Condition`. This
+ * is the one exception to the rule that a failed operation holds nothing.
+ * A waiter cancelled after it was notified passes the notification on to the
+ * next waiter, so that no notification is lost.
+ *
+ * Like `asyncio.Lock`, the mutex is not owned: "held" means locked, by
+ * anyone. Waiting or notifying while it is not locked is a programmer error.
+ *
+ * Since: 1.0
+ */
+
+struct _FifoCondition
+{
+  GObject        parent_instance;
+  FifoWaitQueue  queue;
+  FifoMutex     *mutex;
+  guint          notified_n_waiting;
+};
+
+enum {
+  PROP_0,
+  PROP_MUTEX,
+  PROP_N_WAITING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FifoCondition, fifo_condition, G_TYPE_OBJECT)
+
+#define FIFO_CONDITION_OF(queue) ((FifoCondition *) (queue)->owner)
+
+/* Locked (the condition). Moves up to @n waiters, in order, to the mutex's
+ * queue, where they re-acquire it before completing. */
+static void
+fifo_condition_notify_locked (FifoCondition *self,
+                              guint          n)
+{
+  FifoWaitQueue *mutex_queue = fifo_mutex_get_wait_queue (self->mutex);
+  FifoWaiter *head;
+
+  if (n == 0 || fifo_wait_queue_is_empty (&self->queue))
+    return;
+
+  fifo_wait_queue_lock (mutex_queue);
+  for (; n > 0 && (head = fifo_wait_queue_peek_head (&self->queue)) != NULL; n--)
+    fifo_waiter_transfer (head, mutex_queue);
+  fifo_wait_queue_unlock_into (mutex_queue, &self->queue);
+}
+
+static void
+fifo_condition_notify_internal (FifoCondition *self,
+                                guint          n)
+{
+  fifo_wait_queue_lock (&self->queue);
+  fifo_condition_notify_locked (self, n);
+  fifo_wait_queue_unlock (&self->queue);
+}
+
+/* Deferred: a waiter cancelled after its notification hands it on. */
+static void
+fifo_condition_pass_notification_on (gpointer data)
+{
+  FifoCondition *self = data;
+
+  fifo_condition_notify_internal (self, 1);
+  g_object_unref (self);
+}
+
+/* Waiting starts by releasing the mutex the caller holds. */
+static void
+fifo_condition_admit (FifoWaitQueue *queue,
+                      FifoWaiter    *waiter)
+{
+  FifoCondition *self = FIFO_CONDITION_OF (queue);
+  FifoWaitQueue *mutex_queue = fifo_mutex_get_wait_queue (self->mutex);
+
+  fifo_wait_queue_push_tail (queue, waiter);
+
+  fifo_wait_queue_lock (mutex_queue);
+  fifo_mutex_release_locked (self->mutex);
+  fifo_wait_queue_unlock_into (mutex_queue, queue);
+}
+
+static void
+fifo_condition_cancel (FifoWaitQueue *queue,
+                       FifoWaiter    *waiter)
+{
+  FifoCondition *self = FIFO_CONDITION (waiter->source_object);
+  FifoWaitQueue *mutex_queue = fifo_mutex_get_wait_queue (self->mutex);
+
+  /* Whatever happens, it completes as cancelled, holding the mutex. */
+  waiter->cancel_requested = TRUE;
+
+  if (queue == &self->queue)
+    {
+      /* Not notified yet: stop waiting, go and re-acquire the mutex. */
+      fifo_wait_queue_lock (mutex_queue);
+      fifo_waiter_transfer (waiter, mutex_queue);
+      fifo_wait_queue_unlock_into (mutex_queue, queue);
+    }
+  else
+    {
+      /* Notified, queued at the mutex: stay there, and let another waiter
+       * have the notification. */
+      fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
+    }
+}
+
+/* Notified and holding the mutex, but cancelled before its callback ran:
+ * it keeps the mutex (a condition wait always returns holding it) and
+ * reports the cancellation; the notification goes to another waiter. */
+static gboolean
+fifo_condition_revoke (FifoWaitQueue *queue,
+                       FifoWaiter    *waiter)
+{
+  FifoCondition *self = FIFO_CONDITION (waiter->source_object);
+
+  fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
+  return TRUE;
+}
+
+/* Holding the mutex, but its context is gone: nobody will release it. */
+static void
+fifo_condition_abandon (FifoWaitQueue *queue,
+                        FifoWaiter    *waiter)
+{
+  FifoCondition *self = FIFO_CONDITION (waiter->source_object);
+
+  fifo_mutex_release_locked (self->mutex);
+  fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
+}
+
+static guint
+fifo_condition_collect (FifoWaitQueue *queue)
+{
+  FifoCondition *self = FIFO_CONDITION_OF (queue);
+
+  if (queue->length == self->notified_n_waiting)
+    return 0;
+
+  self->notified_n_waiting = queue->length;
+  return FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+}
+
+static void
+fifo_condition_notify_properties (FifoWaitQueue *queue,
+                                  GObject       *owner,
+                                  guint          changed)
+{
+  g_object_notify_by_pspec (owner, properties[PROP_N_WAITING]);
+}
+
+static const FifoWaitQueueClass fifo_condition_queue_class = {
+  .admit = fifo_condition_admit,
+  .cancel = fifo_condition_cancel,
+  .revoke = fifo_condition_revoke,
+  .abandon = fifo_condition_abandon,
+  .collect = fifo_condition_collect,
+  .notify = fifo_condition_notify_properties,
+};
+
+static void
+fifo_condition_constructed (GObject *object)
+{
+  FifoCondition *self = FIFO_CONDITION (object);
+
+  G_OBJECT_CLASS (fifo_condition_parent_class)->constructed (object);
+
+  if (self->mutex == NULL)
+    self->mutex = fifo_mutex_new ();
+}
+
+static void
+fifo_condition_finalize (GObject *object)
+{
+  FifoCondition *self = FIFO_CONDITION (object);
+
+  fifo_wait_queue_clear (&self->queue);
+  g_clear_object (&self->mutex);
+
+  G_OBJECT_CLASS (fifo_condition_parent_class)->finalize (object);
+}
+
+static void
+fifo_condition_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  FifoCondition *self = FIFO_CONDITION (object);
+
+  switch (prop_id)
+    {
+    case PROP_MUTEX:
+      g_value_set_object (value, self->mutex);
+      break;
+
+    case PROP_N_WAITING:
+      g_value_set_uint (value, fifo_condition_get_n_waiting (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_condition_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  FifoCondition *self = FIFO_CONDITION (object);
+
+  switch (prop_id)
+    {
+    case PROP_MUTEX:
+      self->mutex = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_condition_class_init (FifoConditionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = fifo_condition_constructed;
+  object_class->finalize = fifo_condition_finalize;
+  object_class->get_property = fifo_condition_get_property;
+  object_class->set_property = fifo_condition_set_property;
+
+  /**
+   * FifoCondition:mutex: (getter get_mutex)
+   *
+   * The mutex the condition releases while waiting and re-acquires before
+   * a wait completes. A condition made without one has a mutex of its own.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MUTEX] =
+    g_param_spec_object ("mutex", NULL, NULL, FIFO_TYPE_MUTEX,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoCondition:n-waiting: (getter get_n_waiting)
+   *
+   * The number of waits not yet notified (waiters notified and queued for
+   * the mutex count at the mutex).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_WAITING] =
+    g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fifo_condition_init (FifoCondition *self)
+{
+  fifo_wait_queue_init (&self->queue, &fifo_condition_queue_class, G_OBJECT (self));
+}
+
+/**
+ * fifo_condition_new:
+ * @mutex: (nullable): the mutex to wait with, or %NULL for a new one
+ *
+ * Creates a condition variable on @mutex.
+ *
+ * Returns: (transfer full): a new `FifoCondition`
+ *
+ * Since: 1.0
+ */
+FifoCondition *
+fifo_condition_new (FifoMutex *mutex)
+{
+  g_return_val_if_fail (mutex == NULL || FIFO_IS_MUTEX (mutex), NULL);
+
+  return g_object_new (FIFO_TYPE_CONDITION, "mutex", mutex, NULL);
+}
+
+/**
+ * fifo_condition_get_mutex: (get-property mutex)
+ * @self: a `FifoCondition`
+ *
+ * Gets the condition's mutex.
+ *
+ * Returns: (transfer none): the mutex
+ *
+ * Since: 1.0
+ */
+FifoMutex *
+fifo_condition_get_mutex (FifoCondition *self)
+{
+  g_return_val_if_fail (FIFO_IS_CONDITION (self), NULL);
+
+  return self->mutex;
+}
+
+static gboolean
+fifo_condition_check_held (FifoCondition *self,
+                           const char    *function)
+{
+  if (fifo_mutex_get_locked (self->mutex))
+    return TRUE;
+
+  g_critical ("%s: the mutex of condition %p is not held", function, self);
+  return FALSE;
+}
+
+/**
+ * fifo_condition_wait_async:
+ * @self: a `FifoCondition`
+ * @cancellable: (nullable): a `GCancellable`
+ * @callback: (scope async): called once the wait is over, the mutex held
+ *   again
+ * @user_data: (closure): data for @callback
+ *
+ * Releases the mutex, which the caller must hold, and waits for a
+ * notification; then re-acquires the mutex, queueing for it in order, and
+ * completes. Call [method@Fifo.Condition.wait_finish] from @callback.
+ *
+ * When @callback runs the caller holds the mutex — also when the wait was
+ * cancelled and [method@Fifo.Condition.wait_finish] reports
+ * %G_IO_ERROR_CANCELLED. Like every condition variable, a wait may end
+ * without the awaited state being reached: check it again, or use
+ * [method@Fifo.Condition.wait_for_async].
+ *
+ * Since: 1.0
+ */
+void
+fifo_condition_wait_async (FifoCondition       *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (FIFO_IS_CONDITION (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+
+  if (!fifo_condition_check_held (self, G_STRFUNC))
+    return;
+
+  fifo_wait_queue_submit (&self->queue, fifo_condition_wait_async, NULL, FALSE,
+                          cancellable, callback, user_data);
+}
+
+/**
+ * fifo_condition_wait_finish:
+ * @self: a `FifoCondition`
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Condition.wait_async]. Either way, the caller holds
+ * the mutex again.
+ *
+ * Returns: %TRUE if the wait was notified; %FALSE, with @error set, if it was
+ *   cancelled (and the mutex is held all the same)
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_condition_wait_finish (FifoCondition  *self,
+                            GAsyncResult   *result,
+                            GError        **error)
+{
+  g_return_val_if_fail (FIFO_IS_CONDITION (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_condition_wait_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fifo_async_result_propagate (result, NULL, error);
+}
+
+/**
+ * fifo_condition_wait:
+ * @self: a `FifoCondition`
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a `GError`
+ *
+ * Like [method@Fifo.Condition.wait_async], blocking the calling thread.
+ * Meant for worker threads. When it returns, the caller holds the mutex,
+ * also when it was cancelled.
+ *
+ * Returns: %TRUE if the wait was notified; %FALSE, with @error set, if it was
+ *   cancelled (and the mutex is held all the same)
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_condition_wait (FifoCondition  *self,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  g_return_val_if_fail (FIFO_IS_CONDITION (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!fifo_condition_check_held (self, G_STRFUNC))
+    return FALSE;
+
+  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, NULL),
+                                 error);
+}
+
+typedef struct
+{
+  FifoConditionPredicate  predicate;
+  gpointer                predicate_data;
+  GDestroyNotify          predicate_data_destroy;
+  GCancellable           *cancellable;
+  GAsyncReadyCallback     callback;
+  gpointer                user_data;
+} WaitFor;
+
+static void
+wait_for_free (WaitFor *wait_for)
+{
+  if (wait_for->predicate_data_destroy != NULL)
+    wait_for->predicate_data_destroy (wait_for->predicate_data);
+  g_clear_object (&wait_for->cancellable);
+  g_free (wait_for);
+}
+
+static void
+wait_for_step_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  FifoCondition *self = FIFO_CONDITION (source);
+  WaitFor *wait_for = data;
+  FifoOutcome outcome = FIFO_OUTCOME_SUCCESS;
+
+  /* The mutex is held again here, whatever the outcome. */
+  if (!fifo_condition_wait_finish (self, result, NULL))
+    outcome = FIFO_OUTCOME_CANCELLED;
+  else if (!wait_for->predicate (wait_for->predicate_data))
+    {
+      fifo_wait_queue_submit (&self->queue, fifo_condition_wait_async, NULL, FALSE,
+                              wait_for->cancellable, wait_for_step_cb, wait_for);
+      return;
+    }
+
+  fifo_wait_queue_submit_done (&self->queue, fifo_condition_wait_for_async, outcome,
+                               wait_for->callback, wait_for->user_data);
+  wait_for_free (wait_for);
+}
+
+/**
+ * fifo_condition_wait_for_async:
+ * @self: a `FifoCondition`
+ * @predicate: (scope notified) (closure predicate_data) (destroy predicate_data_destroy):
+ *   tells whether to stop waiting
+ * @predicate_data: data for @predicate
+ * @predicate_data_destroy: (nullable): frees @predicate_data once the wait is over
+ * @cancellable: (nullable): a `GCancellable`
+ * @callback: (scope async): called once @predicate holds, the mutex held
+ * @user_data: (closure): data for @callback
+ *
+ * Waits until @predicate holds: checks it first, and as long as it does not
+ * hold, waits as [method@Fifo.Condition.wait_async] does and checks again.
+ * The caller must hold the mutex, unless @predicate already holds. Call
+ * [method@Fifo.Condition.wait_for_finish] from @callback, which runs in a
+ * later main-loop iteration even if @predicate holds at once.
+ *
+ * @predicate runs with the mutex held, in the thread and main context of the
+ * caller. When @callback runs the caller holds the mutex, also when the wait
+ * was cancelled.
+ *
+ * Since: 1.0
+ */
+void
+fifo_condition_wait_for_async (FifoCondition          *self,
+                               FifoConditionPredicate  predicate,
+                               gpointer                predicate_data,
+                               GDestroyNotify          predicate_data_destroy,
+                               GCancellable           *cancellable,
+                               GAsyncReadyCallback     callback,
+                               gpointer                user_data)
+{
+  WaitFor *wait_for;
+
+  g_return_if_fail (FIFO_IS_CONDITION (self));
+  g_return_if_fail (predicate != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+
+  wait_for = g_new0 (WaitFor, 1);
+  wait_for->predicate = predicate;
+  wait_for->predicate_data = predicate_data;
+  wait_for->predicate_data_destroy = predicate_data_destroy;
+
+  if (predicate (predicate_data))
+    {
+      fifo_wait_queue_submit_done (&self->queue, fifo_condition_wait_for_async,
+                                   FIFO_OUTCOME_SUCCESS, callback, user_data);
+      wait_for_free (wait_for);
+      return;
+    }
+
+  if (!fifo_condition_check_held (self, G_STRFUNC))
+    {
+      wait_for_free (wait_for);
+      return;
+    }
+
+  wait_for->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  wait_for->callback = callback;
+  wait_for->user_data = user_data;
+  fifo_wait_queue_submit (&self->queue, fifo_condition_wait_async, NULL, FALSE,
+                          cancellable, wait_for_step_cb, wait_for);
+}
+
+/**
+ * fifo_condition_wait_for_finish:
+ * @self: a `FifoCondition`
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Condition.wait_for_async]. Either way, the caller
+ * holds the mutex.
+ *
+ * Returns: %TRUE once the predicate holds; %FALSE, with @error set, if the
+ *   wait was cancelled (and the mutex is held all the same)
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_condition_wait_for_finish (FifoCondition  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  g_return_val_if_fail (FIFO_IS_CONDITION (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_condition_wait_for_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fifo_async_result_propagate (result, NULL, error);
+}
+
+/**
+ * fifo_condition_wait_for:
+ * @self: a `FifoCondition`
+ * @predicate: (scope call) (closure predicate_data): tells whether to stop waiting
+ * @predicate_data: data for @predicate
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a `GError`
+ *
+ * Like [method@Fifo.Condition.wait_for_async], blocking the calling thread.
+ * When it returns, the caller holds the mutex, also when it was cancelled.
+ *
+ * Returns: %TRUE once @predicate holds; %FALSE, with @error set, if the wait
+ *   was cancelled (and the mutex is held all the same)
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_condition_wait_for (FifoCondition           *self,
+                         FifoConditionPredicate   predicate,
+                         gpointer                 predicate_data,
+                         GCancellable            *cancellable,
+                         GError                 **error)
+{
+  g_return_val_if_fail (FIFO_IS_CONDITION (self), FALSE);
+  g_return_val_if_fail (predicate != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  while (!predicate (predicate_data))
+    if (!fifo_condition_wait (self, cancellable, error))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * fifo_condition_notify:
+ * @self: a `FifoCondition`
+ * @n: how many waiters to wake
+ *
+ * Wakes up to @n waiters, in the order they started waiting. Each then
+ * queues for the mutex, which the caller must hold, and completes once it
+ * holds it.
+ *
+ * Since: 1.0
+ */
+void
+fifo_condition_notify (FifoCondition *self,
+                       guint          n)
+{
+  g_return_if_fail (FIFO_IS_CONDITION (self));
+
+  if (fifo_condition_check_held (self, G_STRFUNC))
+    fifo_condition_notify_internal (self, n);
+}
+
+/**
+ * fifo_condition_notify_all:
+ * @self: a `FifoCondition`
+ *
+ * Wakes every waiter, in the order they started waiting. The caller must
+ * hold the mutex.
+ *
+ * Since: 1.0
+ */
+void
+fifo_condition_notify_all (FifoCondition *self)
+{
+  g_return_if_fail (FIFO_IS_CONDITION (self));
+
+  if (fifo_condition_check_held (self, G_STRFUNC))
+    fifo_condition_notify_internal (self, G_MAXUINT);
+}
+
+/**
+ * fifo_condition_get_n_waiting: (get-property n-waiting)
+ * @self: a `FifoCondition`
+ *
+ * Counts the waits not yet notified.
+ *
+ * Returns: the number of waiting operations
+ *
+ * Since: 1.0
+ */
+guint
+fifo_condition_get_n_waiting (FifoCondition *self)
+{
+  g_return_val_if_fail (FIFO_IS_CONDITION (self), 0);
+
+  return fifo_wait_queue_get_length (&self->queue);
+}

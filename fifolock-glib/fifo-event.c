@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "fifo-event.h"
+#include "fifo-result-private.h"
+#include "fifo-wait-queue-private.h"
+
+/**
+ * FifoEvent:
+ *
+ * A flag that operations can wait for: the equivalent of Python's
+ * `asyncio.Event`.
+ *
+ * [method@Fifo.Event.set] sets the flag and wakes every current waiter, in
+ * the order they started waiting. While the flag is set,
+ * [method@Fifo.Event.wait_async] completes without waiting — in a later
+ * main-loop iteration, like every completion. [method@Fifo.Event.clear]
+ * resets the flag; waiters already woken stay woken.
+ *
+ * A waiter woken but cancelled before its callback ran reports the
+ * cancellation, as asyncio's would.
+ *
+ * Since: 1.0
+ */
+
+struct _FifoEvent
+{
+  GObject        parent_instance;
+  FifoWaitQueue  queue;
+  gboolean       is_set;
+  gboolean       notified_is_set;
+  guint          notified_n_waiting;
+};
+
+enum {
+  PROP_0,
+  PROP_IS_SET,
+  PROP_N_WAITING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+#define CHANGED_IS_SET FIFO_WAIT_QUEUE_CHANGED_POLICY (0)
+
+G_DEFINE_FINAL_TYPE (FifoEvent, fifo_event, G_TYPE_OBJECT)
+
+#define FIFO_EVENT_OF(queue) ((FifoEvent *) (queue)->owner)
+
+static void
+fifo_event_admit (FifoWaitQueue *queue,
+                  FifoWaiter    *waiter)
+{
+  if (FIFO_EVENT_OF (queue)->is_set)
+    fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_SUCCESS);
+  else
+    fifo_wait_queue_push_tail (queue, waiter);
+}
+
+/* Nothing to hand on: a woken waiter may simply report its cancellation. */
+static gboolean
+fifo_event_revoke (FifoWaitQueue *queue,
+                   FifoWaiter    *waiter)
+{
+  return TRUE;
+}
+
+static guint
+fifo_event_collect (FifoWaitQueue *queue)
+{
+  FifoEvent *self = FIFO_EVENT_OF (queue);
+  guint changed = 0;
+
+  if (self->is_set != self->notified_is_set)
+    {
+      self->notified_is_set = self->is_set;
+      changed |= CHANGED_IS_SET;
+    }
+  if (queue->length != self->notified_n_waiting)
+    {
+      self->notified_n_waiting = queue->length;
+      changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+    }
+
+  return changed;
+}
+
+static void
+fifo_event_notify (FifoWaitQueue *queue,
+                   GObject       *owner,
+                   guint          changed)
+{
+  if (changed & CHANGED_IS_SET)
+    g_object_notify_by_pspec (owner, properties[PROP_IS_SET]);
+  if (changed & FIFO_WAIT_QUEUE_CHANGED_LENGTH)
+    g_object_notify_by_pspec (owner, properties[PROP_N_WAITING]);
+}
+
+static const FifoWaitQueueClass fifo_event_queue_class = {
+  .admit = fifo_event_admit,
+  .revoke = fifo_event_revoke,
+  .collect = fifo_event_collect,
+  .notify = fifo_event_notify,
+};
+
+static void
+fifo_event_finalize (GObject *object)
+{
+  FifoEvent *self = FIFO_EVENT (object);
+
+  fifo_wait_queue_clear (&self->queue);
+
+  G_OBJECT_CLASS (fifo_event_parent_class)->finalize (object);
+}
+
+static void
+fifo_event_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  FifoEvent *self = FIFO_EVENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_IS_SET:
+      g_value_set_boolean (value, fifo_event_get_is_set (self));
+      break;
+
+    case PROP_N_WAITING:
+      g_value_set_uint (value, fifo_event_get_n_waiting (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_event_class_init (FifoEventClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fifo_event_finalize;
+  object_class->get_property = fifo_event_get_property;
+
+  /**
+   * FifoEvent:is-set: (getter get_is_set)
+   *
+   * Whether the flag is set.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_IS_SET] =
+    g_param_spec_boolean ("is-set", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoEvent:n-waiting: (getter get_n_waiting)
+   *
+   * The number of operations waiting for the flag.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_WAITING] =
+    g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fifo_event_init (FifoEvent *self)
+{
+  fifo_wait_queue_init (&self->queue, &fifo_event_queue_class, G_OBJECT (self));
+}
+
+/**
+ * fifo_event_new:
+ *
+ * Creates an event whose flag is not set.
+ *
+ * Returns: (transfer full): a new `FifoEvent`
+ *
+ * Since: 1.0
+ */
+FifoEvent *
+fifo_event_new (void)
+{
+  return g_object_new (FIFO_TYPE_EVENT, NULL);
+}
+
+/**
+ * fifo_event_wait_async:
+ * @self: a `FifoEvent`
+ * @cancellable: (nullable): a `GCancellable`
+ * @callback: (scope async): called once the flag is set or the wait
+ *   cancelled
+ * @user_data: (closure): data for @callback
+ *
+ * Waits for the flag to be set. @callback runs exactly once, in the
+ * thread-default main context of the calling thread and in a later
+ * main-loop iteration, even when the flag is set now. Call
+ * [method@Fifo.Event.wait_finish] from it.
+ *
+ * Since: 1.0
+ */
+void
+fifo_event_wait_async (FifoEvent           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (FIFO_IS_EVENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+
+  fifo_wait_queue_submit (&self->queue, fifo_event_wait_async, NULL, FALSE,
+                          cancellable, callback, user_data);
+}
+
+/**
+ * fifo_event_wait_finish:
+ * @self: a `FifoEvent`
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Event.wait_async].
+ *
+ * Returns: %TRUE once the flag was set; %FALSE, with @error set, if the
+ *   wait was cancelled
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_event_wait_finish (FifoEvent     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_EVENT (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_event_wait_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fifo_async_result_propagate (result, NULL, error);
+}
+
+/**
+ * fifo_event_wait:
+ * @self: a `FifoEvent`
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a `GError`
+ *
+ * Waits for the flag to be set, blocking the calling thread. Meant for
+ * worker threads.
+ *
+ * Returns: %TRUE once the flag was set; %FALSE, with @error set, if
+ *   @cancellable was cancelled first
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_event_wait (FifoEvent     *self,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_EVENT (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, NULL),
+                                 error);
+}
+
+/**
+ * fifo_event_set:
+ * @self: a `FifoEvent`
+ *
+ * Sets the flag and wakes every waiter, in the order they started waiting.
+ * Their callbacks run later, each in its own main context. Setting a flag
+ * that is set does nothing.
+ *
+ * Since: 1.0
+ */
+void
+fifo_event_set (FifoEvent *self)
+{
+  g_return_if_fail (FIFO_IS_EVENT (self));
+
+  fifo_wait_queue_lock (&self->queue);
+  if (!self->is_set)
+    {
+      self->is_set = TRUE;
+      fifo_wait_queue_complete_all (&self->queue, FIFO_OUTCOME_SUCCESS);
+    }
+  fifo_wait_queue_unlock (&self->queue);
+}
+
+/**
+ * fifo_event_clear:
+ * @self: a `FifoEvent`
+ *
+ * Resets the flag: later waits wait again. Waiters already woken by
+ * [method@Fifo.Event.set] still complete successfully.
+ *
+ * Since: 1.0
+ */
+void
+fifo_event_clear (FifoEvent *self)
+{
+  g_return_if_fail (FIFO_IS_EVENT (self));
+
+  fifo_wait_queue_lock (&self->queue);
+  self->is_set = FALSE;
+  fifo_wait_queue_unlock (&self->queue);
+}
+
+/**
+ * fifo_event_get_is_set: (get-property is-set)
+ * @self: a `FifoEvent`
+ *
+ * Tells whether the flag is set.
+ *
+ * Returns: %TRUE if the flag is set
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_event_get_is_set (FifoEvent *self)
+{
+  gboolean is_set;
+
+  g_return_val_if_fail (FIFO_IS_EVENT (self), FALSE);
+
+  fifo_wait_queue_lock (&self->queue);
+  is_set = self->is_set;
+  fifo_wait_queue_unlock (&self->queue);
+
+  return is_set;
+}
+
+/**
+ * fifo_event_get_n_waiting: (get-property n-waiting)
+ * @self: a `FifoEvent`
+ *
+ * Counts the operations waiting for the flag.
+ *
+ * Returns: the number of waiting operations
+ *
+ * Since: 1.0
+ */
+guint
+fifo_event_get_n_waiting (FifoEvent *self)
+{
+  g_return_val_if_fail (FIFO_IS_EVENT (self), 0);
+
+  return fifo_wait_queue_get_length (&self->queue);
+}

@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "fifo-result-private.h"
+#include "fifo-semaphore.h"
+#include "fifo-wait-queue-private.h"
+
+/**
+ * FifoSemaphore:
+ *
+ * A counting semaphore granted strictly first in, first out: the equivalent
+ * of Python's `asyncio.Semaphore` and, made with
+ * [ctor@Fifo.Semaphore.new_bounded], of `asyncio.BoundedSemaphore`.
+ *
+ * [property@Fifo.Semaphore:value] counts the permits available; it is never
+ * negative. An acquisition takes a permit at once only when one is available
+ * and nobody is queued — it never barges past waiters, which is the fairness
+ * bug CPython fixed in 3.12 and 3.13. A release hands its permit straight to
+ * the head of the queue. A waiter that was handed a permit but is cancelled
+ * before its callback ran passes the permit on: no permit is ever lost.
+ *
+ * Callbacks run in the thread-default main context of the thread that called
+ * [method@Fifo.Semaphore.acquire_async], always in a later main-loop
+ * iteration. Every function is thread-safe.
+ *
+ * Since: 1.0
+ */
+
+struct _FifoSemaphore
+{
+  GObject        parent_instance;
+  FifoWaitQueue  queue;
+  guint          value;
+  guint          bound;      /* the initial value, if bounded */
+  gboolean       bounded;
+  guint          notified_value;
+  guint          notified_n_waiting;
+};
+
+enum {
+  PROP_0,
+  PROP_VALUE,
+  PROP_BOUNDED,
+  PROP_N_WAITING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+#define CHANGED_VALUE FIFO_WAIT_QUEUE_CHANGED_POLICY (0)
+
+G_DEFINE_FINAL_TYPE (FifoSemaphore, fifo_semaphore, G_TYPE_OBJECT)
+
+#define FIFO_SEMAPHORE_OF(queue) ((FifoSemaphore *) (queue)->owner)
+
+/* Locked. Hands available permits to the head of the queue, in order. */
+static void
+fifo_semaphore_serve (FifoSemaphore *self)
+{
+  FifoWaiter *head;
+
+  while (self->value > 0 && (head = fifo_wait_queue_peek_head (&self->queue)) != NULL)
+    {
+      self->value--;
+      fifo_waiter_complete (&self->queue, head, FIFO_OUTCOME_SUCCESS);
+    }
+}
+
+static void
+fifo_semaphore_admit (FifoWaitQueue *queue,
+                      FifoWaiter    *waiter)
+{
+  FifoSemaphore *self = FIFO_SEMAPHORE_OF (queue);
+
+  if (self->value > 0 && fifo_wait_queue_is_empty (queue))
+    {
+      self->value--;
+      fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_SUCCESS);
+    }
+  else
+    {
+      fifo_wait_queue_push_tail (queue, waiter);
+    }
+}
+
+static void
+fifo_semaphore_removed (FifoWaitQueue *queue,
+                        gboolean       was_head)
+{
+  if (was_head)
+    fifo_semaphore_serve (FIFO_SEMAPHORE_OF (queue));
+}
+
+static gboolean
+fifo_semaphore_revoke (FifoWaitQueue *queue,
+                       FifoWaiter    *waiter)
+{
+  FifoSemaphore *self = FIFO_SEMAPHORE_OF (queue);
+
+  self->value++;
+  fifo_semaphore_serve (self);
+  return TRUE;
+}
+
+static guint
+fifo_semaphore_collect (FifoWaitQueue *queue)
+{
+  FifoSemaphore *self = FIFO_SEMAPHORE_OF (queue);
+  guint changed = 0;
+
+  if (self->value != self->notified_value)
+    {
+      self->notified_value = self->value;
+      changed |= CHANGED_VALUE;
+    }
+  if (queue->length != self->notified_n_waiting)
+    {
+      self->notified_n_waiting = queue->length;
+      changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+    }
+
+  return changed;
+}
+
+static void
+fifo_semaphore_notify (FifoWaitQueue *queue,
+                       GObject       *owner,
+                       guint          changed)
+{
+  if (changed & CHANGED_VALUE)
+    g_object_notify_by_pspec (owner, properties[PROP_VALUE]);
+  if (changed & FIFO_WAIT_QUEUE_CHANGED_LENGTH)
+    g_object_notify_by_pspec (owner, properties[PROP_N_WAITING]);
+}
+
+static const FifoWaitQueueClass fifo_semaphore_queue_class = {
+  .admit = fifo_semaphore_admit,
+  .removed = fifo_semaphore_removed,
+  .revoke = fifo_semaphore_revoke,
+  .collect = fifo_semaphore_collect,
+  .notify = fifo_semaphore_notify,
+};
+
+static void
+fifo_semaphore_finalize (GObject *object)
+{
+  FifoSemaphore *self = FIFO_SEMAPHORE (object);
+
+  fifo_wait_queue_clear (&self->queue);
+
+  G_OBJECT_CLASS (fifo_semaphore_parent_class)->finalize (object);
+}
+
+static void
+fifo_semaphore_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  FifoSemaphore *self = FIFO_SEMAPHORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALUE:
+      g_value_set_uint (value, fifo_semaphore_get_value (self));
+      break;
+
+    case PROP_BOUNDED:
+      g_value_set_boolean (value, self->bounded);
+      break;
+
+    case PROP_N_WAITING:
+      g_value_set_uint (value, fifo_semaphore_get_n_waiting (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_semaphore_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  FifoSemaphore *self = FIFO_SEMAPHORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALUE:
+      self->value = self->notified_value = self->bound = g_value_get_uint (value);
+      break;
+
+    case PROP_BOUNDED:
+      self->bounded = g_value_get_boolean (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_semaphore_class_init (FifoSemaphoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fifo_semaphore_finalize;
+  object_class->get_property = fifo_semaphore_get_property;
+  object_class->set_property = fifo_semaphore_set_property;
+
+  /**
+   * FifoSemaphore:value: (getter get_value)
+   *
+   * The number of permits available now. Set once, at construction, to the
+   * initial number of permits; after that only acquisitions and releases
+   * change it.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_VALUE] =
+    g_param_spec_uint ("value", NULL, NULL, 0, G_MAXUINT, 1,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                       G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoSemaphore:bounded: (getter get_bounded)
+   *
+   * Whether releasing beyond the initial value is refused, as by Python's
+   * `asyncio.BoundedSemaphore`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_BOUNDED] =
+    g_param_spec_boolean ("bounded", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoSemaphore:n-waiting: (getter get_n_waiting)
+   *
+   * The number of requests queued and not yet granted.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_WAITING] =
+    g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fifo_semaphore_init (FifoSemaphore *self)
+{
+  fifo_wait_queue_init (&self->queue, &fifo_semaphore_queue_class, G_OBJECT (self));
+}
+
+/**
+ * fifo_semaphore_new:
+ * @value: the initial number of permits
+ *
+ * Creates a semaphore with @value permits. Releases may raise the value
+ * above @value; see [ctor@Fifo.Semaphore.new_bounded] for one that refuses.
+ *
+ * Returns: (transfer full): a new `FifoSemaphore`
+ *
+ * Since: 1.0
+ */
+FifoSemaphore *
+fifo_semaphore_new (guint value)
+{
+  return g_object_new (FIFO_TYPE_SEMAPHORE, "value", value, NULL);
+}
+
+/**
+ * fifo_semaphore_new_bounded:
+ * @value: the initial, and largest, number of permits
+ *
+ * Creates a bounded semaphore: releasing it when all @value permits are
+ * available is a programmer error, reported by a critical warning, and
+ * changes nothing.
+ *
+ * Returns: (transfer full): a new `FifoSemaphore`
+ *
+ * Since: 1.0
+ */
+FifoSemaphore *
+fifo_semaphore_new_bounded (guint value)
+{
+  return g_object_new (FIFO_TYPE_SEMAPHORE, "value", value, "bounded", TRUE, NULL);
+}
+
+/**
+ * fifo_semaphore_acquire_async:
+ * @self: a `FifoSemaphore`
+ * @cancellable: (nullable): a `GCancellable`
+ * @callback: (scope async): called once a permit is acquired or the request
+ *   cancelled
+ * @user_data: (closure): data for @callback
+ *
+ * Queues a request for one permit. @callback runs exactly once, in the
+ * thread-default main context of the calling thread and in a later
+ * main-loop iteration, even when a permit is available now. Call
+ * [method@Fifo.Semaphore.acquire_finish] from it.
+ *
+ * If @cancellable is cancelled before the permit was handed over, the
+ * request fails with %G_IO_ERROR_CANCELLED and holds nothing; a permit it
+ * had already been handed passes on to the next request.
+ *
+ * Since: 1.0
+ */
+void
+fifo_semaphore_acquire_async (FifoSemaphore       *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (FIFO_IS_SEMAPHORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+
+  fifo_wait_queue_submit (&self->queue, fifo_semaphore_acquire_async, NULL, FALSE,
+                          cancellable, callback, user_data);
+}
+
+/**
+ * fifo_semaphore_acquire_finish:
+ * @self: a `FifoSemaphore`
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Semaphore.acquire_async].
+ *
+ * Returns: %TRUE if a permit is now held; %FALSE, with @error set, if the
+ *   request was cancelled and nothing is held
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_semaphore_acquire_finish (FifoSemaphore  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (FIFO_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_semaphore_acquire_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fifo_async_result_propagate (result, NULL, error);
+}
+
+/**
+ * fifo_semaphore_acquire:
+ * @self: a `FifoSemaphore`
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a `GError`
+ *
+ * Acquires a permit, blocking the calling thread until it is its turn, in
+ * the same queue as asynchronous requests. Meant for worker threads.
+ *
+ * Returns: %TRUE if a permit is now held; %FALSE, with @error set, if
+ *   @cancellable was cancelled first and nothing is held
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_semaphore_acquire (FifoSemaphore  *self,
+                        GCancellable   *cancellable,
+                        GError        **error)
+{
+  g_return_val_if_fail (FIFO_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, NULL),
+                                 error);
+}
+
+/**
+ * fifo_semaphore_try_acquire:
+ * @self: a `FifoSemaphore`
+ *
+ * Takes a permit only if one is available and nobody is queued.
+ *
+ * Returns: %TRUE if a permit is now held
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_semaphore_try_acquire (FifoSemaphore *self)
+{
+  gboolean acquired = FALSE;
+
+  g_return_val_if_fail (FIFO_IS_SEMAPHORE (self), FALSE);
+
+  fifo_wait_queue_lock (&self->queue);
+  if (self->value > 0 && fifo_wait_queue_is_empty (&self->queue))
+    {
+      self->value--;
+      acquired = TRUE;
+    }
+  fifo_wait_queue_unlock (&self->queue);
+
+  return acquired;
+}
+
+/**
+ * fifo_semaphore_release:
+ * @self: a `FifoSemaphore`
+ *
+ * Returns a permit, handing it to the next queued request if there is one.
+ *
+ * Releasing a bounded semaphore whose permits are all available is a
+ * programmer error and changes nothing.
+ *
+ * Since: 1.0
+ */
+void
+fifo_semaphore_release (FifoSemaphore *self)
+{
+  gboolean over_bound;
+
+  g_return_if_fail (FIFO_IS_SEMAPHORE (self));
+
+  fifo_wait_queue_lock (&self->queue);
+  over_bound = self->bounded && self->value >= self->bound;
+  if (!over_bound)
+    {
+      self->value++;
+      fifo_semaphore_serve (self);
+    }
+  fifo_wait_queue_unlock (&self->queue);
+
+  if (over_bound)
+    g_critical ("%s: bounded semaphore %p released too many times (its bound is %u)",
+                G_STRFUNC, self, self->bound);
+}
+
+/**
+ * fifo_semaphore_get_value: (get-property value)
+ * @self: a `FifoSemaphore`
+ *
+ * Counts the permits available now.
+ *
+ * Returns: the number of available permits
+ *
+ * Since: 1.0
+ */
+guint
+fifo_semaphore_get_value (FifoSemaphore *self)
+{
+  guint value;
+
+  g_return_val_if_fail (FIFO_IS_SEMAPHORE (self), 0);
+
+  fifo_wait_queue_lock (&self->queue);
+  value = self->value;
+  fifo_wait_queue_unlock (&self->queue);
+
+  return value;
+}
+
+/**
+ * fifo_semaphore_get_bounded: (get-property bounded)
+ * @self: a `FifoSemaphore`
+ *
+ * Tells whether the semaphore refuses releases beyond its initial value.
+ *
+ * Returns: %TRUE for a bounded semaphore
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_semaphore_get_bounded (FifoSemaphore *self)
+{
+  g_return_val_if_fail (FIFO_IS_SEMAPHORE (self), FALSE);
+
+  return self->bounded;
+}
+
+/**
+ * fifo_semaphore_get_n_waiting: (get-property n-waiting)
+ * @self: a `FifoSemaphore`
+ *
+ * Counts the requests queued and not yet granted.
+ *
+ * Returns: the number of waiting requests
+ *
+ * Since: 1.0
+ */
+guint
+fifo_semaphore_get_n_waiting (FifoSemaphore *self)
+{
+  g_return_val_if_fail (FIFO_IS_SEMAPHORE (self), 0);
+
+  return fifo_wait_queue_get_length (&self->queue);
+}
