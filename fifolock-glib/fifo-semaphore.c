@@ -40,7 +40,6 @@ struct _FifoSemaphore
 enum {
   PROP_0,
   PROP_VALUE,
-  PROP_BOUNDED,
   PROP_N_WAITING,
   N_PROPS
 };
@@ -165,10 +164,6 @@ fifo_semaphore_get_property (GObject    *object,
       g_value_set_uint (value, fifo_semaphore_get_value (self));
       break;
 
-    case PROP_BOUNDED:
-      g_value_set_boolean (value, self->bounded);
-      break;
-
     case PROP_N_WAITING:
       g_value_set_uint (value, fifo_semaphore_get_n_waiting (self));
       break;
@@ -190,10 +185,6 @@ fifo_semaphore_set_property (GObject      *object,
     {
     case PROP_VALUE:
       self->value = self->notified_value = self->bound = g_value_get_uint (value);
-      break;
-
-    case PROP_BOUNDED:
-      self->bounded = g_value_get_boolean (value);
       break;
 
     default:
@@ -223,18 +214,6 @@ fifo_semaphore_class_init (FifoSemaphoreClass *klass)
     g_param_spec_uint ("value", NULL, NULL, 0, G_MAXUINT, 1,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                        G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * FifoSemaphore:bounded: (getter get_bounded)
-   *
-   * Whether releasing beyond the initial value is refused, as by Python's
-   * `asyncio.BoundedSemaphore`.
-   *
-   * Since: 1.0
-   */
-  properties[PROP_BOUNDED] =
-    g_param_spec_boolean ("bounded", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
    * FifoSemaphore:n-waiting: (getter get_n_waiting)
@@ -288,7 +267,10 @@ fifo_semaphore_new (guint value)
 FifoSemaphore *
 fifo_semaphore_new_bounded (guint value)
 {
-  return g_object_new (FIFO_TYPE_SEMAPHORE, "value", value, "bounded", TRUE, NULL);
+  FifoSemaphore *self = fifo_semaphore_new (value);
+
+  self->bounded = TRUE;  /* nobody else can see it yet */
+  return self;
 }
 
 /**
@@ -461,17 +443,18 @@ fifo_semaphore_get_value (FifoSemaphore *self)
 }
 
 /**
- * fifo_semaphore_get_bounded: (get-property bounded)
+ * fifo_semaphore_is_bounded:
  * @self: a `FifoSemaphore`
  *
- * Tells whether the semaphore refuses releases beyond its initial value.
+ * Tells whether the semaphore refuses releases beyond its initial value,
+ * that is whether it was made by [ctor@Fifo.Semaphore.new_bounded].
  *
  * Returns: %TRUE for a bounded semaphore
  *
  * Since: 1.0
  */
 gboolean
-fifo_semaphore_get_bounded (FifoSemaphore *self)
+fifo_semaphore_is_bounded (FifoSemaphore *self)
 {
   g_return_val_if_fail (FIFO_IS_SEMAPHORE (self), FALSE);
 

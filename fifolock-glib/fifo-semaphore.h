@@ -40,7 +40,7 @@ void           fifo_semaphore_release        (FifoSemaphore        *self);
 FIFO_AVAILABLE_IN_1_0
 guint          fifo_semaphore_get_value      (FifoSemaphore        *self);
 FIFO_AVAILABLE_IN_1_0
-gboolean       fifo_semaphore_get_bounded    (FifoSemaphore        *self);
+gboolean       fifo_semaphore_is_bounded    (FifoSemaphore        *self);
 FIFO_AVAILABLE_IN_1_0
 guint          fifo_semaphore_get_n_waiting  (FifoSemaphore        *self);
 

@@ -975,7 +975,7 @@ test_properties (void)
   fifo_semaphore_release (semaphore);
   fifo_semaphore_release (semaphore);
   g_assert_cmpuint (value, ==, 4);
-  g_assert_true (fifo_semaphore_get_bounded (semaphore) == FALSE);
+  g_assert_true (fifo_semaphore_is_bounded (semaphore) == FALSE);
 
   g_signal_connect (event, "notify::is-set", G_CALLBACK (count_cb), &is_set);
   fifo_event_set (event);
