@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// fifolock-glib from JavaScript, through GJS: every primitive with
+// Gio._promisify and async/await, a mode written in JavaScript, and
+// cancellation through Gio.Cancellable. Reports in TAP.
+
+import GLib from 'gi://GLib';
+import Gio from 'gi://Gio';
+import GObject from 'gi://GObject';
+import Fifo from 'gi://Fifo?version=1.0';
+
+for (const [klass, names] of [
+    [Fifo.Lock, ['acquire']],
+    [Fifo.Mutex, ['acquire']],
+    [Fifo.Semaphore, ['acquire']],
+    [Fifo.Event, ['wait']],
+    [Fifo.Condition, ['wait', 'wait_for']],
+    [Fifo.Barrier, ['wait']],
+]) {
+    for (const name of names)
+        Gio._promisify(klass.prototype, `${name}_async`, `${name}_finish`);
+}
+
+// Modes written in JavaScript, counting holds by type.
+const Read = GObject.registerClass({
+    GTypeName: 'TestJsRead',
+    Implements: [Fifo.LockMode],
+}, class Read extends GObject.Object {
+    vfunc_is_compatible(holds) {
+        return holds.get(Write.$gtype) === 0;
+    }
+});
+
+const Write = GObject.registerClass({
+    GTypeName: 'TestJsWrite',
+    Implements: [Fifo.LockMode],
+}, class Write extends GObject.Object {
+    vfunc_is_compatible(holds) {
+        return holds.get(Read.$gtype) === 0 && holds.get(Write.$gtype) === 0;
+    }
+});
+
+const Throwing = GObject.registerClass({
+    GTypeName: 'TestJsThrowing',
+    Implements: [Fifo.LockMode],
+}, class Throwing extends GObject.Object {
+    vfunc_is_compatible() {
+        throw new Error('a mode that fails');
+    }
+});
+
+// ---- a tiny TAP harness ----------------------------------------------------
+
+const tests = [];
+function test(name, fn) {
+    tests.push([name, fn]);
+}
+
+function assert(condition, message = 'assertion failed') {
+    if (!condition)
+        throw new Error(message);
+}
+
+function assertEqual(actual, expected) {
+    const a = JSON.stringify(actual), e = JSON.stringify(expected);
+    if (a !== e)
+        throw new Error(`expected ${e}, got ${a}`);
+}
+
+// Lets the main loop run everything that is ready (several iterations: a
+// dispatcher may sit one out between batches).
+function drain() {
+    return new Promise(resolve => {
+        let idle = 0;
+        GLib.idle_add(GLib.PRIORITY_LOW, () => {
+            if (++idle < 3)
+                return GLib.SOURCE_CONTINUE;
+            resolve();
+            return GLib.SOURCE_REMOVE;
+        });
+    });
+}
+
+function isCancelled(error) {
+    return error instanceof GLib.Error &&
+        error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED);
+}
+
+// ---- tests -------------------------------------------------------------------
+
+test('mode written in JavaScript: strict FIFO by type', async () => {
+    const lock = new Fifo.Lock();
+    const log = [];
+    const r1 = new Read(), w2 = new Write(), r3 = new Read();
+    const p1 = lock.acquire_async(r1, null).then(() => log.push(1));
+    const p2 = lock.acquire_async(w2, null).then(() => log.push(2));
+    const p3 = lock.acquire_async(r3, null).then(() => log.push(3));
+    assertEqual(log, []); // never synchronous
+    await p1;
+    await drain();
+    assertEqual(log, [1]); // r3 would fit, but waits behind w2
+    assertEqual(lock.n_waiting, 2);
+    lock.release(r1);
+    await p2;
+    assertEqual(log, [1, 2]);
+    lock.release(w2);
+    await p3;
+    assertEqual(log, [1, 2, 3]);
+    lock.release(r3);
+    assert(lock.try_acquire(new Write()));
+});
+
+test('built-in modes: read/write and semaphore', async () => {
+    const lock = new Fifo.Lock();
+    const shared = Fifo.SharedMode.new(), exclusive = Fifo.ExclusiveMode.new();
+    await lock.acquire_async(shared, null);
+    await lock.acquire_async(shared, null);
+    assert(!lock.try_acquire(exclusive));
+    lock.release(shared);
+    lock.release(shared);
+    const sem = Fifo.SemaphoreMode.new(2);
+    assertEqual(sem.size, 2);
+    assert(lock.try_acquire(sem) && lock.try_acquire(sem) && !lock.try_acquire(sem));
+});
+
+test('a throwing mode keeps its request waiting, the lock usable', async () => {
+    const lock = new Fifo.Lock();
+    const cancellable = new Gio.Cancellable();
+    const bad = lock.acquire_async(new Throwing(), cancellable).then(() => 'granted', e => e);
+    await drain();
+    assertEqual(lock.n_waiting, 1);
+    cancellable.cancel();
+    assert(isCancelled(await bad), 'the throwing request is cancelled');
+    await lock.acquire_async(new Write(), null);
+});
+
+test('cancellation of a queued acquire', async () => {
+    const lock = new Fifo.Lock();
+    const write = new Write();
+    await lock.acquire_async(write, null);
+    const cancellable = new Gio.Cancellable();
+    const waiting = lock.acquire_async(new Write(), cancellable).then(() => 'granted', e => e);
+    await drain();
+    cancellable.cancel();
+    assert(isCancelled(await waiting), 'fails with CANCELLED');
+    assertEqual(lock.n_waiting, 0);
+    lock.release(write);
+    assert(lock.try_acquire(write));
+});
+
+test('Mutex', async () => {
+    const mutex = new Fifo.Mutex();
+    const order = [];
+    const all = ['a', 'b', 'c'].map(name =>
+        mutex.acquire_async(null).then(() => {
+            order.push(name);
+            mutex.release();
+        }));
+    await Promise.all(all);
+    assertEqual(order, ['a', 'b', 'c']);
+    assert(!mutex.locked);
+});
+
+test('Semaphore', async () => {
+    const sem = Fifo.Semaphore.new(2);
+    await sem.acquire_async(null);
+    await sem.acquire_async(null);
+    assertEqual(sem.value, 0);
+    let third = false;
+    const p = sem.acquire_async(null).then(() => (third = true));
+    await drain();
+    assert(!third);
+    sem.release();
+    await p;
+    assert(third);
+    assert(Fifo.Semaphore.new_bounded(1).is_bounded());
+});
+
+test('Event', async () => {
+    const event = new Fifo.Event();
+    const woken = [];
+    const all = [1, 2, 3].map(i => event.wait_async(null).then(() => woken.push(i)));
+    await drain();
+    assertEqual(woken, []);
+    event.set();
+    assert(event.is_set);
+    await Promise.all(all);
+    assertEqual(woken, [1, 2, 3]);
+});
+
+test('Condition: wait, notify, wait_for', async () => {
+    const cond = Fifo.Condition.new(null);
+    const mutex = cond.mutex;
+    let items = 0;
+    const consumed = [];
+    const consumer = async name => {
+        await mutex.acquire_async(null);
+        await cond.wait_for_async(() => items > 0, null);
+        assert(mutex.locked, 'holds the mutex again');
+        items--;
+        consumed.push(name);
+        mutex.release();
+    };
+    const done = Promise.all([consumer('a'), consumer('b')]);
+    await drain();
+    assertEqual(cond.n_waiting, 2);
+    await mutex.acquire_async(null);
+    items = 2;
+    cond.notify_all();
+    mutex.release();
+    await done;
+    assertEqual(consumed, ['a', 'b']);
+});
+
+test('Condition: a cancelled wait still holds the mutex', async () => {
+    const cond = Fifo.Condition.new(new Fifo.Mutex());
+    const cancellable = new Gio.Cancellable();
+    await cond.mutex.acquire_async(null);
+    const waited = cond.wait_async(cancellable).then(() => 'notified', e => e);
+    await drain();
+    cancellable.cancel();
+    assert(isCancelled(await waited));
+    assert(cond.mutex.locked);
+    cond.mutex.release();
+});
+
+test('Barrier', async () => {
+    const barrier = Fifo.Barrier.new(3);
+    const indices = await Promise.all([0, 1, 2].map(() => barrier.wait_async(null)));
+    assertEqual(indices.sort(), [0, 1, 2]);
+    const late = barrier.wait_async(null).then(() => 'passed', e => e);
+    await drain();
+    assertEqual(barrier.n_waiting, 1);
+    barrier.abort();
+    const error = await late;
+    assert(error instanceof GLib.Error && error.matches(Fifo.Error, Fifo.Error.BROKEN_BARRIER),
+        'broken barrier error');
+    assert(barrier.broken);
+    barrier.reset();
+    assert(!barrier.broken);
+});
+
+// ---- run them ---------------------------------------------------------------
+
+const loop = new GLib.MainLoop(null, false);
+let failures = 0;
+(async () => {
+    print(`1..${tests.length}`);
+    for (const [i, [name, fn]] of tests.entries()) {
+        try {
+            await fn();
+            print(`ok ${i + 1} ${name}`);
+        } catch (e) {
+            failures++;
+            print(`not ok ${i + 1} ${name}`);
+            for (const line of `${e}\n${e.stack ?? ''}`.split('\n'))
+                print(`# ${line}`);
+        }
+    }
+    loop.quit();
+})();
+loop.run();
+imports.system.exit(failures ? 1 : 0);
