@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 
 typedef enum {
   FIFO_DISPATCHER_QUEUED,
-  FIFO_DISPATCHER_QUEUED_WAKEUP,  /* the caller must fifo_dispatcher_wakeup() */
+  FIFO_DISPATCHER_QUEUED_WAKEUP,  /* the caller must fifo_dispatcher_wakeup() it,
+                                   * and owns a reference for that */
   FIFO_DISPATCHER_DEAD,           /* its context is gone: nobody will deliver */
 } FifoDispatcherPush;
 

@@ -26,6 +26,11 @@ typedef struct
 struct _FifoDispatcher
 {
   GSource       source;
+  /* Our own count, so that waiters need not touch the GSource's, whose
+   * unref takes the context's lock: the attachment counts as one, each
+   * waiter, wake-up and thread cache as one more. While it is above zero we
+   * hold one reference to the GSource. */
+  gint          refs;
   GMutex        lock;
   GMainContext *context;   /* not a reference; valid while !dead */
   FifoWaiter   *head;      /* ready list, linked through ->next */
@@ -49,14 +54,19 @@ static void dispatcher_cache_free (gpointer data);
 
 static GMutex      dispatchers_lock;
 static GHashTable *dispatchers;  /* GMainContext * → FifoDispatcher *, weak */
+/* The thread's cache, read on every operation: a plain thread-local for
+ * speed, mirrored in a GPrivate only for its destructor. */
+static _Thread_local DispatcherCache *thread_cache;
 static GPrivate    dispatcher_cache = G_PRIVATE_INIT (dispatcher_cache_free);
-static GPrivate    dispatching = G_PRIVATE_INIT (NULL);
+/* The dispatcher whose callbacks run on this thread right now, if any. */
+static _Thread_local FifoDispatcher *dispatching;
 
 static void
 dispatcher_cache_free (gpointer data)
 {
   DispatcherCache *cache = data;
 
+  thread_cache = NULL;  /* this runs on the exiting thread */
   g_clear_pointer (&cache->dispatcher, fifo_dispatcher_unref);
   g_free (cache);
 }
@@ -200,13 +210,13 @@ fifo_dispatcher_dispatch (GSource     *source,
                           gpointer     user_data)
 {
   FifoDispatcher *self = (FifoDispatcher *) source;
-  gpointer outer = g_private_get (&dispatching);
+  FifoDispatcher *outer = dispatching;
   gint64 started = g_get_monotonic_time ();
   guint budget;
 
   /* Completions pushed by our own callbacks need no wake-up: this loop,
    * or the next prepare, will find them. */
-  g_private_set (&dispatching, self);
+  dispatching = self;
 
   /* The batch lives in the dispatcher, not on this stack: a callback that
    * runs a nested main loop (the source may recurse) delivers the rest of
@@ -224,7 +234,7 @@ fifo_dispatcher_dispatch (GSource     *source,
       fifo_dispatcher_deliver (self, waiter);
     }
 
-  g_private_set (&dispatching, outer);
+  dispatching = outer;
 
   if (budget == 0 && fifo_dispatcher_has_ready (self))
     {
@@ -277,6 +287,9 @@ fifo_dispatcher_context_destroyed (gpointer data)
       ready = waiter->next;
       fifo_waiter_abandon (waiter);
     }
+
+  /* The attachment's count. */
+  fifo_dispatcher_unref (self);
 }
 
 static gboolean
@@ -308,6 +321,7 @@ fifo_dispatcher_new (GMainContext *context)
 
   g_mutex_init (&self->lock);
   self->context = context;
+  self->refs = 1;  /* the attachment's; its GSource reference is ours */
 
   g_source_set_static_name (source, "FifoDispatcher");
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
@@ -318,6 +332,7 @@ fifo_dispatcher_new (GMainContext *context)
   g_source_set_callback (source, fifo_dispatcher_never_called, self,
                          fifo_dispatcher_context_destroyed);
   g_source_attach (source, context);
+  /* The context holds its own reference; ours stays with self->refs. */
 
   self->yield_source = g_source_new (&fifo_yield_source_funcs, sizeof (FifoYieldSource));
   ((FifoYieldSource *) self->yield_source)->dispatcher = self;
@@ -325,18 +340,31 @@ fifo_dispatcher_new (GMainContext *context)
   g_source_set_priority (self->yield_source, G_PRIORITY_LOW);
   g_source_attach (self->yield_source, context);
 
-  /* The context's reference keeps it; dispose removes it from the table. */
-  g_source_unref (source);
-
   return self;
 }
 
+/* A reference unless its count already dropped to zero (being finalised). */
+static gboolean
+fifo_dispatcher_try_ref (FifoDispatcher *self)
+{
+  gint refs = g_atomic_int_get (&self->refs);
+
+  do
+    {
+      if (refs == 0)
+        return FALSE;
+    }
+  while (!g_atomic_int_compare_and_exchange_full (&self->refs, refs, refs + 1, &refs));
+
+  return TRUE;
+}
+
 static FifoDispatcher *
-fifo_dispatcher_lookup (GMainContext    *context,
-                        DispatcherCache *cache)
+fifo_dispatcher_lookup (GMainContext *context)
 {
   FifoDispatcher *self;
   FifoDispatcher *stale = NULL;
+  DispatcherCache *cache = thread_cache;
 
   g_mutex_lock (&dispatchers_lock);
 
@@ -346,22 +374,23 @@ fifo_dispatcher_lookup (GMainContext    *context,
   self = g_hash_table_lookup (dispatchers, context);
 
   /* A dead one belongs to a finalised context whose address was reused. */
-  if (self == NULL || g_atomic_int_get (&self->dead))
+  if (self == NULL || g_atomic_int_get (&self->dead) || !fifo_dispatcher_try_ref (self))
     {
       self = fifo_dispatcher_new (context);
       g_hash_table_insert (dispatchers, context, self);
+      fifo_dispatcher_ref (self);
     }
 
   if (cache == NULL)
     {
       cache = g_new0 (DispatcherCache, 1);
       g_private_set (&dispatcher_cache, cache);
+      thread_cache = cache;
     }
 
   stale = g_steal_pointer (&cache->dispatcher);
   cache->context = context;
   cache->dispatcher = fifo_dispatcher_ref (self);
-  fifo_dispatcher_ref (self);
 
   g_mutex_unlock (&dispatchers_lock);
 
@@ -375,28 +404,31 @@ FifoDispatcher *
 fifo_dispatcher_ref_thread_default (void)
 {
   GMainContext *context = g_main_context_get_thread_default ();
-  DispatcherCache *cache = g_private_get (&dispatcher_cache);
+  DispatcherCache *cache = thread_cache;
 
   if (context == NULL)
     context = g_main_context_default ();
 
+  /* The cache holds a reference: a plain increment is safe. */
   if (G_LIKELY (cache != NULL && cache->context == context &&
                 !g_atomic_int_get (&cache->dispatcher->dead)))
     return fifo_dispatcher_ref (cache->dispatcher);
 
-  return fifo_dispatcher_lookup (context, cache);
+  return fifo_dispatcher_lookup (context);
 }
 
 FifoDispatcher *
 fifo_dispatcher_ref (FifoDispatcher *self)
 {
-  return (FifoDispatcher *) g_source_ref ((GSource *) self);
+  g_atomic_int_inc (&self->refs);
+  return self;
 }
 
 void
 fifo_dispatcher_unref (FifoDispatcher *self)
 {
-  g_source_unref ((GSource *) self);
+  if (g_atomic_int_dec_and_test (&self->refs))
+    g_source_unref ((GSource *) self);
 }
 
 FifoDispatcherPush
@@ -422,11 +454,16 @@ fifo_dispatcher_push (FifoDispatcher *self,
     self->tail->next = waiter;
   self->tail = waiter;
 
+  /* Once unlocked, the waiter may be delivered and freed on another thread,
+   * taking its reference with it: the wake-up needs one of its own. */
+  if (was_empty && dispatching != self)
+    {
+      fifo_dispatcher_ref (self);
+      g_mutex_unlock (&self->lock);
+      return FIFO_DISPATCHER_QUEUED_WAKEUP;
+    }
+
   g_mutex_unlock (&self->lock);
-
-  if (was_empty && g_private_get (&dispatching) != self)
-    return FIFO_DISPATCHER_QUEUED_WAKEUP;
-
   return FIFO_DISPATCHER_QUEUED;
 }
 

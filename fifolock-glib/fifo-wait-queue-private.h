@@ -150,8 +150,20 @@ fifo_wait_queue_lock (FifoWaitQueue *queue)
 }
 
 /* Unlocks, then wakes dispatchers, notifies properties and runs deferred
- * work — all of it outside the lock. */
-void        fifo_wait_queue_unlock        (FifoWaitQueue            *queue);
+ * work — all of it outside the lock. The caller keeps the queue's owner
+ * alive until it returns (a public method's caller does). */
+void        fifo_wait_queue_unlock_slow   (FifoWaitQueue            *queue);
+
+static inline void
+fifo_wait_queue_unlock (FifoWaitQueue *queue)
+{
+  /* Nothing to do outside the lock: the common case of try and release. */
+  if (queue->n_wakeups == 0 && queue->changed == 0 && queue->klass->collect == NULL &&
+      queue->orphans == NULL && queue->deferred == NULL)
+    g_mutex_unlock (&queue->mutex);
+  else
+    fifo_wait_queue_unlock_slow (queue);
+}
 
 /* Unlocks @inner, a queue locked inside @outer's locked section, leaving
  * its wake-ups, notifications and deferred work to @outer's unlock, so

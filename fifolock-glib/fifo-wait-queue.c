@@ -24,7 +24,7 @@ struct _FifoDeferred
 /* Orphans found while another is being abandoned on this thread are queued
  * here, so that a long chain of them is handed on in a loop, not by
  * recursion. */
-static GPrivate abandoning = G_PRIVATE_INIT (NULL);
+static _Thread_local FifoWaiter **abandoning;
 
 void
 fifo_wait_queue_init (FifoWaitQueue            *queue,
@@ -132,23 +132,19 @@ fifo_deferred_notify (gpointer data)
 }
 
 void
-fifo_wait_queue_unlock (FifoWaitQueue *queue)
+fifo_wait_queue_unlock_slow (FifoWaitQueue *queue)
 {
   FifoDispatcher *wakeups[G_N_ELEMENTS (queue->wakeups)];
   guint n_wakeups = queue->n_wakeups;
   guint changed = fifo_wait_queue_collect (queue);
   FifoWaiter *orphans = g_steal_pointer (&queue->orphans);
   FifoDeferred *deferred = g_steal_pointer (&queue->deferred);
-  GObject *owner = NULL;
 
   if (n_wakeups > 0)
     {
       memcpy (wakeups, queue->wakeups, n_wakeups * sizeof wakeups[0]);
       queue->n_wakeups = 0;
     }
-
-  if (changed != 0)
-    owner = g_object_ref (queue->owner);
 
   g_mutex_unlock (&queue->mutex);
 
@@ -158,11 +154,9 @@ fifo_wait_queue_unlock (FifoWaitQueue *queue)
       fifo_dispatcher_unref (wakeups[i]);
     }
 
-  if (owner != NULL)
-    {
-      queue->klass->notify (queue, owner, changed);
-      g_object_unref (owner);
-    }
+  /* The caller keeps the owner alive until we return. */
+  if (changed != 0)
+    queue->klass->notify (queue, queue->owner, changed);
 
   fifo_deferred_run (deferred);
 
@@ -189,10 +183,7 @@ fifo_wait_queue_unlock_into (FifoWaitQueue *inner,
   fifo_deferred_append (&outer->deferred, g_steal_pointer (&inner->deferred));
 
   for (guint i = 0; i < inner->n_wakeups; i++)
-    {
-      fifo_wait_queue_add_wakeup (outer, inner->wakeups[i]);
-      fifo_dispatcher_unref (inner->wakeups[i]);
-    }
+    fifo_wait_queue_add_wakeup (outer, inner->wakeups[i]);  /* takes the ref */
   inner->n_wakeups = 0;
 
   while (inner->orphans != NULL)
@@ -257,18 +248,27 @@ fifo_wait_queue_get_length (FifoWaitQueue *queue)
   return length;
 }
 
+/* Takes @dispatcher's reference. */
 static void
 fifo_wait_queue_add_wakeup (FifoWaitQueue  *queue,
                             FifoDispatcher *dispatcher)
 {
   for (guint i = 0; i < queue->n_wakeups; i++)
     if (queue->wakeups[i] == dispatcher)
-      return;
+      {
+        fifo_dispatcher_unref (dispatcher);
+        return;
+      }
 
   if (queue->n_wakeups < G_N_ELEMENTS (queue->wakeups))
-    queue->wakeups[queue->n_wakeups++] = fifo_dispatcher_ref (dispatcher);
+    {
+      queue->wakeups[queue->n_wakeups++] = dispatcher;
+    }
   else
-    fifo_dispatcher_wakeup (dispatcher);  /* rare: many contexts at once */
+    {
+      fifo_dispatcher_wakeup (dispatcher);  /* rare: many contexts at once */
+      fifo_dispatcher_unref (dispatcher);
+    }
 }
 
 void
@@ -276,6 +276,8 @@ fifo_waiter_complete (FifoWaitQueue *queue,
                       FifoWaiter    *waiter,
                       FifoOutcome    outcome)
 {
+  FifoDispatcher *dispatcher;
+
   if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_QUEUED)
     fifo_wait_queue_unlink (queue, waiter);
 
@@ -296,14 +298,15 @@ fifo_waiter_complete (FifoWaitQueue *queue,
       return;
     }
 
-  /* From here on another thread may deliver and free it. */
-  switch (fifo_dispatcher_push (waiter->dispatcher, waiter))
+  /* Once pushed, another thread may deliver and free it: touch it no more. */
+  dispatcher = waiter->dispatcher;
+  switch (fifo_dispatcher_push (dispatcher, waiter))
     {
     case FIFO_DISPATCHER_QUEUED:
       break;
 
     case FIFO_DISPATCHER_QUEUED_WAKEUP:
-      fifo_wait_queue_add_wakeup (queue, waiter->dispatcher);
+      fifo_wait_queue_add_wakeup (queue, dispatcher);
       break;
 
     case FIFO_DISPATCHER_DEAD:
@@ -355,6 +358,9 @@ fifo_waiter_cancelled_cb (GCancellable *cancellable,
   FifoWaiter *waiter = data;
   FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
   const FifoWaitQueueClass *klass = waiter->klass;
+  /* Once unlocked, the waiter may be delivered and drop the last reference
+   * to the owner, which the unlock still notifies. */
+  GObject *owner = g_object_ref (queue->owner);
 
   /* Settling the waiter disconnects this handler first, and that waits for
    * a running handler to return: the waiter outlives us. */
@@ -391,6 +397,7 @@ fifo_waiter_cancelled_cb (GCancellable *cancellable,
     }
 
   fifo_wait_queue_unlock (queue);
+  g_object_unref (owner);
 }
 
 FifoOutcome
@@ -436,6 +443,7 @@ fifo_waiter_abandon_one (FifoWaiter *waiter)
 {
   FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
   const FifoWaitQueueClass *klass = waiter->klass;
+  GObject *owner = g_object_ref (queue->owner);
 
   if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_READY &&
       waiter->outcome == FIFO_OUTCOME_SUCCESS)
@@ -448,6 +456,7 @@ fifo_waiter_abandon_one (FifoWaiter *waiter)
 
   g_atomic_int_set (&waiter->state, FIFO_WAITER_DELIVERED);
   fifo_wait_queue_unlock (queue);
+  g_object_unref (owner);
 
   if (waiter->cancelled_id != 0)
     g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
@@ -458,7 +467,7 @@ fifo_waiter_abandon_one (FifoWaiter *waiter)
 static void
 fifo_wait_queue_abandon_orphans (FifoWaiter *orphans)
 {
-  FifoWaiter **pending = g_private_get (&abandoning);
+  FifoWaiter **pending = abandoning;
   FifoWaiter *list = orphans;
 
   if (pending != NULL)
@@ -473,7 +482,7 @@ fifo_wait_queue_abandon_orphans (FifoWaiter *orphans)
       return;
     }
 
-  g_private_set (&abandoning, &list);
+  abandoning = &list;
   while (list != NULL)
     {
       FifoWaiter *waiter = list;
@@ -481,7 +490,7 @@ fifo_wait_queue_abandon_orphans (FifoWaiter *orphans)
       list = waiter->next;
       fifo_waiter_abandon_one (waiter);
     }
-  g_private_set (&abandoning, NULL);
+  abandoning = NULL;
 }
 
 void

@@ -308,6 +308,61 @@ test_semaphore_threads (void)
   g_assert_cmpuint (fifo_semaphore_get_value (semaphore), ==, 2);
 }
 
+/* Two threads with their own contexts, handing one mutex back and forth:
+ * every grant crosses threads, so a completion is delivered, and its
+ * waiter freed, by the other thread while the granting thread still
+ * finishes its locked section (a use-after-free once lurked there). */
+typedef struct
+{
+  FifoMutex *mutex;
+  guint      rounds;
+  guint      done;
+} Player;
+
+static void
+player_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Player *player = data;
+
+  g_assert_true (fifo_mutex_acquire_finish (player->mutex, result, NULL));
+  player->done++;
+  fifo_mutex_release (player->mutex);
+  if (player->done < player->rounds)
+    fifo_mutex_acquire_async (player->mutex, NULL, player_cb, player);
+}
+
+static gpointer
+player_thread (gpointer data)
+{
+  Player *player = data;
+  GMainContext *context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  fifo_mutex_acquire_async (player->mutex, NULL, player_cb, player);
+  while (player->done < player->rounds)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  return NULL;
+}
+
+static void
+test_ping_pong (void)
+{
+  g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+  Player players[2] = { { mutex, fifo_test_scale (20000), 0 }, { mutex, fifo_test_scale (20000), 0 } };
+  GThread *threads[2];
+
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("player", player_thread, &players[i]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (players[0].done + players[1].done, ==, 2 * fifo_test_scale (20000));
+  g_assert_false (fifo_mutex_get_locked (mutex));
+}
+
 /* One event, waiters in three threads' contexts, set from the main thread. */
 typedef struct
 {
@@ -1153,6 +1208,7 @@ main (int    argc,
   g_test_add_func ("/primitives/threads/mutex", test_mutex_threads);
   g_test_add_func ("/primitives/threads/semaphore", test_semaphore_threads);
   g_test_add_func ("/primitives/threads/event", test_event_threads);
+  g_test_add_func ("/primitives/threads/ping-pong", test_ping_pong);
   g_test_add_func ("/primitives/threads/barrier", test_barrier_threads);
   g_test_add_func ("/primitives/threads/condition", test_condition_threads);
   g_test_add_func ("/primitives/blocking", test_blocking_forms);
