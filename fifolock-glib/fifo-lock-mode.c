@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include "fifo-lock-mode.h"
+#include "fifo-lock-mode-private.h"
 
 /**
  * FifoLockMode:
@@ -84,4 +84,50 @@ fifo_lock_mode_is_compatible (FifoLockMode  *self,
   g_return_val_if_fail (iface->is_compatible != NULL, FALSE);
 
   return iface->is_compatible (self, holds);
+}
+
+static FifoLockModeInterface *
+fifo_lock_mode_peek_iface_slow (gpointer                       instance,
+                                const FifoLockModeClassCache **cache)
+{
+  static GMutex records_lock;
+  static GHashTable *records;  /* class → FifoLockModeClassCache, never freed */
+  gpointer klass = ((GTypeInstance *) instance)->g_class;
+  FifoLockModeClassCache *record;
+
+  if (!G_TYPE_CHECK_INSTANCE_TYPE (instance, FIFO_TYPE_LOCK_MODE))
+    return NULL;
+
+  g_mutex_lock (&records_lock);
+  if (records == NULL)
+    records = g_hash_table_new (NULL, NULL);
+  record = g_hash_table_lookup (records, klass);
+  if (record == NULL)
+    {
+      record = g_new (FifoLockModeClassCache, 1);
+      record->klass = klass;
+      record->iface = G_TYPE_INSTANCE_GET_INTERFACE (instance, FIFO_TYPE_LOCK_MODE,
+                                                     FifoLockModeInterface);
+      g_hash_table_insert (records, klass, record);
+    }
+  g_mutex_unlock (&records_lock);
+
+  g_atomic_pointer_set (cache, record);
+  return record->iface;
+}
+
+FifoLockModeInterface *
+fifo_lock_mode_peek_iface (gpointer                       instance,
+                           const FifoLockModeClassCache **cache)
+{
+  const FifoLockModeClassCache *record;
+
+  if (instance == NULL || ((GTypeInstance *) instance)->g_class == NULL)
+    return NULL;
+
+  record = g_atomic_pointer_get (cache);
+  if (G_LIKELY (record != NULL && record->klass == ((GTypeInstance *) instance)->g_class))
+    return record->iface;
+
+  return fifo_lock_mode_peek_iface_slow (instance, cache);
 }

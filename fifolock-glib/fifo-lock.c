@@ -3,6 +3,7 @@
 
 #include "fifo-lock.h"
 #include "fifo-lock-holds-private.h"
+#include "fifo-lock-mode-private.h"
 #include "fifo-result-private.h"
 #include "fifo-wait-queue-private.h"
 
@@ -47,10 +48,14 @@
 
 struct _FifoLock
 {
-  GObject        parent_instance;
-  FifoWaitQueue  queue;
-  FifoLockHolds *holds;
+  GObject                       parent_instance;
+  FifoWaitQueue                 queue;
+  FifoLockHolds                *holds;
+  const FifoLockModeClassCache *mode_class;  /* atomic */
 };
+
+#define FIFO_IS_LOCK_MODE_OF(self, mode) \
+  (fifo_lock_mode_peek_iface ((mode), &(self)->mode_class) != NULL)
 
 enum {
   PROP_0,
@@ -67,10 +72,10 @@ G_DEFINE_FINAL_TYPE (FifoLock, fifo_lock, G_TYPE_OBJECT)
 /* Locked. Asks @mode, and makes sure nobody else can see the holds change
  * afterwards: if the mode kept them, they become its snapshot. */
 static gboolean
-fifo_lock_is_compatible (FifoLock     *self,
-                         FifoLockMode *mode)
+fifo_lock_ask (FifoLock              *self,
+               FifoLockMode          *mode,
+               FifoLockModeInterface *iface)
 {
-  FifoLockModeInterface *iface = FIFO_LOCK_MODE_GET_IFACE (mode);
   gboolean compatible;
 
   if (G_UNLIKELY (iface->is_compatible == NULL))
@@ -87,6 +92,13 @@ fifo_lock_is_compatible (FifoLock     *self,
     }
 
   return compatible;
+}
+
+static gboolean
+fifo_lock_is_compatible (FifoLock     *self,
+                         FifoLockMode *mode)
+{
+  return fifo_lock_ask (self, mode, fifo_lock_mode_peek_iface (mode, &self->mode_class));
 }
 
 /* Locked. Grants from the head for as long as the head is compatible. */
@@ -263,7 +275,7 @@ fifo_lock_acquire_async (FifoLock            *self,
                          gpointer             user_data)
 {
   g_return_if_fail (FIFO_IS_LOCK (self));
-  g_return_if_fail (FIFO_IS_LOCK_MODE (mode));
+  g_return_if_fail (FIFO_IS_LOCK_MODE_OF (self, mode));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (callback != NULL);
 
@@ -325,7 +337,7 @@ fifo_lock_acquire (FifoLock      *self,
   FifoOutcome outcome;
 
   g_return_val_if_fail (FIFO_IS_LOCK (self), FALSE);
-  g_return_val_if_fail (FIFO_IS_LOCK_MODE (mode), FALSE);
+  g_return_val_if_fail (FIFO_IS_LOCK_MODE_OF (self, mode), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -350,14 +362,20 @@ gboolean
 fifo_lock_try_acquire (FifoLock     *self,
                        FifoLockMode *mode)
 {
+  FifoLockModeInterface *iface;
   gboolean acquired = FALSE;
 
   g_return_val_if_fail (FIFO_IS_LOCK (self), FALSE);
-  g_return_val_if_fail (FIFO_IS_LOCK_MODE (mode), FALSE);
+  iface = fifo_lock_mode_peek_iface (mode, &self->mode_class);
+  if (G_UNLIKELY (iface == NULL))
+    {
+      g_critical ("%s: assertion 'FIFO_IS_LOCK_MODE (mode)' failed", G_STRFUNC);
+      return FALSE;
+    }
 
   fifo_wait_queue_lock (&self->queue);
   if (fifo_wait_queue_is_empty (&self->queue) &&
-      fifo_lock_is_compatible (self, mode))
+      fifo_lock_ask (self, mode, iface))
     {
       fifo_lock_holds_add (self->holds, mode);
       acquired = TRUE;
@@ -386,7 +404,7 @@ fifo_lock_release (FifoLock     *self,
   gboolean held;
 
   g_return_if_fail (FIFO_IS_LOCK (self));
-  g_return_if_fail (FIFO_IS_LOCK_MODE (mode));
+  g_return_if_fail (FIFO_IS_LOCK_MODE_OF (self, mode));
 
   fifo_wait_queue_lock (&self->queue);
   held = fifo_lock_holds_remove (self->holds, mode);
