@@ -122,6 +122,8 @@ static const FifoWaitQueueClass fifo_barrier_queue_class = {
   .notify = fifo_barrier_notify,
 };
 
+static const FifoOperation wait_op = { (gpointer) fifo_barrier_wait_async, &fifo_barrier_queue_class };
+
 static void
 fifo_barrier_finalize (GObject *object)
 {
@@ -274,7 +276,7 @@ fifo_barrier_wait_async (FifoBarrier         *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (callback != NULL);
 
-  fifo_wait_queue_submit (&self->queue, fifo_barrier_wait_async, NULL, FALSE,
+  fifo_wait_queue_submit (&self->queue, &wait_op, NULL, FALSE,
                           cancellable, callback, user_data);
 }
 

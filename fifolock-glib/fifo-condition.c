@@ -183,6 +183,9 @@ static const FifoWaitQueueClass fifo_condition_queue_class = {
   .notify = fifo_condition_notify_properties,
 };
 
+static const FifoOperation wait_op = { (gpointer) fifo_condition_wait_async, &fifo_condition_queue_class };
+static const FifoOperation wait_for_op = { (gpointer) fifo_condition_wait_for_async, &fifo_condition_queue_class };
+
 static void
 fifo_condition_constructed (GObject *object)
 {
@@ -370,7 +373,7 @@ fifo_condition_wait_async (FifoCondition       *self,
   if (!fifo_condition_check_held (self, G_STRFUNC))
     return;
 
-  fifo_wait_queue_submit (&self->queue, fifo_condition_wait_async, NULL, FALSE,
+  fifo_wait_queue_submit (&self->queue, &wait_op, NULL, FALSE,
                           cancellable, callback, user_data);
 }
 
@@ -464,12 +467,12 @@ wait_for_step_cb (GObject      *source,
     outcome = FIFO_OUTCOME_CANCELLED;
   else if (!wait_for->predicate (wait_for->predicate_data))
     {
-      fifo_wait_queue_submit (&self->queue, fifo_condition_wait_async, NULL, FALSE,
+      fifo_wait_queue_submit (&self->queue, &wait_op, NULL, FALSE,
                               wait_for->cancellable, wait_for_step_cb, wait_for);
       return;
     }
 
-  fifo_wait_queue_submit_done (&self->queue, fifo_condition_wait_for_async, outcome,
+  fifo_wait_queue_submit_done (&self->queue, &wait_for_op, outcome,
                                wait_for->callback, wait_for->user_data);
   wait_for_free (wait_for);
 }
@@ -520,7 +523,7 @@ fifo_condition_wait_for_async (FifoCondition          *self,
 
   if (predicate (predicate_data))
     {
-      fifo_wait_queue_submit_done (&self->queue, fifo_condition_wait_for_async,
+      fifo_wait_queue_submit_done (&self->queue, &wait_for_op,
                                    FIFO_OUTCOME_SUCCESS, callback, user_data);
       wait_for_free (wait_for);
       return;
@@ -535,7 +538,7 @@ fifo_condition_wait_for_async (FifoCondition          *self,
   wait_for->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   wait_for->callback = callback;
   wait_for->user_data = user_data;
-  fifo_wait_queue_submit (&self->queue, fifo_condition_wait_async, NULL, FALSE,
+  fifo_wait_queue_submit (&self->queue, &wait_op, NULL, FALSE,
                           cancellable, wait_for_step_cb, wait_for);
 }
 

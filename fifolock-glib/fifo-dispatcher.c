@@ -170,7 +170,7 @@ fifo_dispatcher_deliver (FifoDispatcher *self,
 
   /* The waiter's reference to the source object passes to the result. */
   fifo_result_fill (result, g_steal_pointer (&waiter->source_object),
-                    waiter->source_tag, user_data, outcome,
+                    waiter->op->source_tag, user_data, outcome,
                     waiter->data.value);
   fifo_waiter_free (waiter);
 

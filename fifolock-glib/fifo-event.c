@@ -103,6 +103,8 @@ static const FifoWaitQueueClass fifo_event_queue_class = {
   .notify = fifo_event_notify,
 };
 
+static const FifoOperation wait_op = { (gpointer) fifo_event_wait_async, &fifo_event_queue_class };
+
 static void
 fifo_event_finalize (GObject *object)
 {
@@ -215,7 +217,7 @@ fifo_event_wait_async (FifoEvent           *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (callback != NULL);
 
-  fifo_wait_queue_submit (&self->queue, fifo_event_wait_async, NULL, FALSE,
+  fifo_wait_queue_submit (&self->queue, &wait_op, NULL, FALSE,
                           cancellable, callback, user_data);
 }
 

@@ -169,6 +169,8 @@ static const FifoWaitQueueClass fifo_lock_queue_class = {
   .notify = fifo_lock_notify,
 };
 
+static const FifoOperation acquire_op = { (gpointer) fifo_lock_acquire_async, &fifo_lock_queue_class };
+
 static void
 fifo_lock_finalize (GObject *object)
 {
@@ -279,7 +281,7 @@ fifo_lock_acquire_async (FifoLock            *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (callback != NULL);
 
-  fifo_wait_queue_submit (&self->queue, fifo_lock_acquire_async,
+  fifo_wait_queue_submit (&self->queue, &acquire_op,
                           g_object_ref (mode), TRUE,
                           cancellable, callback, user_data);
 }

@@ -135,6 +135,8 @@ static const FifoWaitQueueClass fifo_mutex_queue_class = {
   .notify = fifo_mutex_notify,
 };
 
+static const FifoOperation acquire_op = { (gpointer) fifo_mutex_acquire_async, &fifo_mutex_queue_class };
+
 FifoWaitQueue *
 fifo_mutex_get_wait_queue (FifoMutex *self)
 {
@@ -269,7 +271,7 @@ fifo_mutex_acquire_async (FifoMutex           *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (callback != NULL);
 
-  fifo_wait_queue_submit (&self->queue, fifo_mutex_acquire_async, NULL, FALSE,
+  fifo_wait_queue_submit (&self->queue, &acquire_op, NULL, FALSE,
                           cancellable, callback, user_data);
 }
 

@@ -140,6 +140,8 @@ static const FifoWaitQueueClass fifo_semaphore_queue_class = {
   .notify = fifo_semaphore_notify,
 };
 
+static const FifoOperation acquire_op = { (gpointer) fifo_semaphore_acquire_async, &fifo_semaphore_queue_class };
+
 static void
 fifo_semaphore_finalize (GObject *object)
 {
@@ -302,7 +304,7 @@ fifo_semaphore_acquire_async (FifoSemaphore       *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (callback != NULL);
 
-  fifo_wait_queue_submit (&self->queue, fifo_semaphore_acquire_async, NULL, FALSE,
+  fifo_wait_queue_submit (&self->queue, &acquire_op, NULL, FALSE,
                           cancellable, callback, user_data);
 }
 

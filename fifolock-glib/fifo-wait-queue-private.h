@@ -36,6 +36,16 @@ typedef struct _FifoWaitQueueClass FifoWaitQueueClass;
 typedef struct _FifoDispatcher     FifoDispatcher;
 typedef struct _FifoDeferred       FifoDeferred;
 
+/* What a waiter is waiting for: the _async function that started it (the
+ * GAsyncResult's source tag) and the policy it was submitted to, whose
+ * cancel and revoke hooks apply even after a transfer to another queue.
+ * One static record per operation keeps the waiter small. */
+typedef struct
+{
+  gpointer                  source_tag;
+  const FifoWaitQueueClass *klass;
+} FifoOperation;
+
 typedef enum {
   FIFO_OUTCOME_SUCCESS,
   FIFO_OUTCOME_CANCELLED,
@@ -59,11 +69,8 @@ struct _FifoWaiter
   FifoWaiter                *prev;
   FifoWaiter                *next;          /* wait queue, then ready list */
   FifoWaitQueue             *queue;         /* atomic: whose lock guards it */
-  const FifoWaitQueueClass  *klass;         /* the policy it was submitted to:
-                                             * its cancel and revoke hooks apply
-                                             * even after a transfer */
+  const FifoOperation       *op;
   GObject                   *source_object; /* strong */
-  gpointer                   source_tag;
   GAsyncReadyCallback        callback;      /* NULL for a blocking wait */
   gpointer                   user_data;     /* a FifoSyncWait when blocking */
   FifoDispatcher            *dispatcher;    /* strong; NULL when blocking */
@@ -213,7 +220,7 @@ void        fifo_waiter_transfer          (FifoWaiter               *waiter,
 /* Starts an asynchronous wait. @data is stored in waiter->data.pointer;
  * with @data_is_object it is a GObject reference the waiter owns. */
 void        fifo_wait_queue_submit        (FifoWaitQueue            *queue,
-                                           gpointer                  source_tag,
+                                           const FifoOperation      *op,
                                            gpointer                  data,
                                            gboolean                  data_is_object,
                                            GCancellable             *cancellable,
@@ -223,7 +230,7 @@ void        fifo_wait_queue_submit        (FifoWaitQueue            *queue,
 /* Completes at once an operation that needs no waiting; the callback still
  * runs later, from the dispatcher, like every other. */
 void        fifo_wait_queue_submit_done   (FifoWaitQueue            *queue,
-                                           gpointer                  source_tag,
+                                           const FifoOperation      *op,
                                            FifoOutcome               outcome,
                                            GAsyncReadyCallback       callback,
                                            gpointer                  user_data);

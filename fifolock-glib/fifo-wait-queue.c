@@ -357,7 +357,7 @@ fifo_waiter_cancelled_cb (GCancellable *cancellable,
 {
   FifoWaiter *waiter = data;
   FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
-  const FifoWaitQueueClass *klass = waiter->klass;
+  const FifoWaitQueueClass *klass = waiter->op->klass;
   /* Once unlocked, the waiter may be delivered and drop the last reference
    * to the owner, which the unlock still notifies. */
   GObject *owner = g_object_ref (queue->owner);
@@ -442,7 +442,7 @@ static void
 fifo_waiter_abandon_one (FifoWaiter *waiter)
 {
   FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
-  const FifoWaitQueueClass *klass = waiter->klass;
+  const FifoWaitQueueClass *klass = waiter->op->klass;
   GObject *owner = g_object_ref (queue->owner);
 
   if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_READY &&
@@ -527,16 +527,17 @@ fifo_waiter_admit (FifoWaitQueue *queue,
 
 static FifoWaiter *
 fifo_waiter_new (FifoWaitQueue       *queue,
-                 gpointer             source_tag,
+                 const FifoOperation *op,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
   FifoWaiter *waiter = g_slice_new0 (FifoWaiter);
 
+  g_assert (op->klass == queue->klass);
+
   waiter->queue = queue;
-  waiter->klass = queue->klass;
+  waiter->op = op;
   waiter->source_object = g_object_ref (queue->owner);
-  waiter->source_tag = source_tag;
   waiter->callback = callback;
   waiter->user_data = user_data;
   waiter->dispatcher = fifo_dispatcher_ref_thread_default ();
@@ -546,14 +547,14 @@ fifo_waiter_new (FifoWaitQueue       *queue,
 
 void
 fifo_wait_queue_submit (FifoWaitQueue       *queue,
-                        gpointer             source_tag,
+                        const FifoOperation *op,
                         gpointer             data,
                         gboolean             data_is_object,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  FifoWaiter *waiter = fifo_waiter_new (queue, source_tag, callback, user_data);
+  FifoWaiter *waiter = fifo_waiter_new (queue, op, callback, user_data);
 
   waiter->data.pointer = data;
   waiter->data_is_object = data_is_object;
@@ -563,12 +564,12 @@ fifo_wait_queue_submit (FifoWaitQueue       *queue,
 
 void
 fifo_wait_queue_submit_done (FifoWaitQueue       *queue,
-                             gpointer             source_tag,
+                             const FifoOperation *op,
                              FifoOutcome          outcome,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  FifoWaiter *waiter = fifo_waiter_new (queue, source_tag, callback, user_data);
+  FifoWaiter *waiter = fifo_waiter_new (queue, op, callback, user_data);
 
   fifo_wait_queue_lock (queue);
   fifo_waiter_complete (queue, waiter, outcome);
@@ -582,6 +583,7 @@ fifo_wait_queue_submit_sync (FifoWaitQueue *queue,
                              gint64        *value)
 {
   FifoSyncWait sync;
+  FifoOperation op = { NULL, queue->klass };
   FifoWaiter waiter = { 0 };
   FifoOutcome outcome;
 
@@ -590,7 +592,7 @@ fifo_wait_queue_submit_sync (FifoWaitQueue *queue,
   sync.done = FALSE;
 
   waiter.queue = queue;
-  waiter.klass = queue->klass;
+  waiter.op = &op;
   waiter.source_object = queue->owner;  /* borrowed: the caller holds it */
   waiter.user_data = &sync;
   waiter.data.pointer = data;
