@@ -1,0 +1,1034 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Benchmarks: figures, not tests. Each scenario prints the median ns per
+ * operation over several repetitions and, where there is one, the ratio
+ * against a baseline measured in the same run:
+ *
+ *  - GLib's GMutex, the floor of an uncontended lock;
+ *  - a plain GTask mutex, what a GLib developer writes by hand today;
+ *  - CPython's asyncio.Lock and asyncio.Semaphore (bench/asyncio-baseline.py,
+ *    run with the Python given by --python).
+ *
+ * Usage: fifo-bench [--quick] [--only SUBSTRING] [--python PATH] [--scripts DIR]
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <fifolock-glib/fifolock.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static gboolean quick;
+static const char *only;
+static const char *subject_filter;  /* --subject: only matching subjects */
+static const char *python_path = "/usr/bin/python3";
+static const char *scripts_dir = ".";
+static guint repetitions = 5;
+
+static gboolean
+wanted (const char *scenario)
+{
+  return only == NULL || strstr (scenario, only) != NULL;
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Runs @fn @repetitions times and returns the median ns per operation. */
+typedef double (*Measure) (gpointer data);
+
+static double
+median_of (Measure  fn,
+           gpointer data)
+{
+  double results[16];
+
+  if (subject_filter != NULL && data != NULL &&
+      strstr (((const char * const *) data)[0], subject_filter) == NULL)
+    return 1;
+
+  for (guint i = 0; i < repetitions; i++)
+    results[i] = fn (data);
+  qsort (results, repetitions, sizeof results[0], compare_doubles);
+  return results[repetitions / 2];
+}
+
+/* Prints a figure; with a baseline, how many times faster than it (or,
+ * for a floor such as GMutex, how many times its cost). */
+static void
+report_full (const char *scenario,
+             const char *subject,
+             double      ns,
+             double      baseline_ns,
+             const char *baseline,
+             gboolean    as_cost)
+{
+  if (baseline != NULL && baseline_ns > 0 && as_cost)
+    g_print ("%-36s %-30s %10.1f ns/op   %6.2fx the cost of %s\n",
+             scenario, subject, ns, ns / baseline_ns, baseline);
+  else if (baseline != NULL && baseline_ns > 0)
+    g_print ("%-36s %-30s %10.1f ns/op   %6.2fx faster than %s\n",
+             scenario, subject, ns, baseline_ns / ns, baseline);
+  else
+    g_print ("%-36s %-30s %10.1f ns/op\n", scenario, subject, ns);
+}
+
+static void
+report (const char *scenario,
+        const char *subject,
+        double      ns,
+        double      baseline_ns,
+        const char *baseline)
+{
+  report_full (scenario, subject, ns, baseline_ns, baseline, FALSE);
+}
+
+static double
+elapsed_ns (gint64 start_us,
+            guint64 ops)
+{
+  return (g_get_monotonic_time () - start_us) * 1000.0 / ops;
+}
+
+/* Many operations, and a clock with microsecond resolution. */
+#define NOW() g_get_monotonic_time ()
+
+/* ---- the GTask mutex baseline (what people write by hand) ---------------- */
+
+typedef struct
+{
+  GObject  parent_instance;
+  gboolean locked;
+  GQueue   waiters;
+} TaskMutex;
+
+typedef GObjectClass TaskMutexClass;
+static GType task_mutex_get_type (void);
+G_DEFINE_TYPE (TaskMutex, task_mutex, G_TYPE_OBJECT)
+static void task_mutex_class_init (TaskMutexClass *klass) { }
+static void task_mutex_init (TaskMutex *self) { g_queue_init (&self->waiters); }
+
+static void
+task_mutex_acquire_async (TaskMutex           *self,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  if (!self->locked)
+    {
+      self->locked = TRUE;
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+  else
+    g_queue_push_tail (&self->waiters, task);
+}
+
+static gboolean
+task_mutex_acquire_finish (TaskMutex    *self,
+                           GAsyncResult *result)
+{
+  return g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+static void
+task_mutex_release (TaskMutex *self)
+{
+  GTask *next = g_queue_pop_head (&self->waiters);
+
+  if (next == NULL)
+    {
+      self->locked = FALSE;
+      return;
+    }
+  g_task_return_boolean (next, TRUE);  /* may call back right here */
+  g_object_unref (next);
+}
+
+/* ---- a generic "lockable" for the scenarios -------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  gpointer  (*create)         (void);
+  void      (*acquire_async)  (gpointer self, GAsyncReadyCallback cb, gpointer data);
+  gboolean  (*acquire_finish) (gpointer self, GAsyncResult *result);
+  void      (*release)        (gpointer self);
+  gboolean  (*try_acquire)    (gpointer self);
+} Lockable;
+
+static FifoLockMode *exclusive_mode;
+static FifoLockMode *shared_mode;
+
+static gpointer lock_create (void) { return fifo_lock_new (); }
+static void lock_acquire_async (gpointer self, GAsyncReadyCallback cb, gpointer data)
+{ fifo_lock_acquire_async (self, exclusive_mode, NULL, cb, data); }
+static gboolean lock_acquire_finish (gpointer self, GAsyncResult *result)
+{ return fifo_lock_acquire_finish (self, result, NULL); }
+static void lock_release (gpointer self) { fifo_lock_release (self, exclusive_mode); }
+static gboolean lock_try_acquire (gpointer self) { return fifo_lock_try_acquire (self, exclusive_mode); }
+
+static gpointer mutex_create (void) { return fifo_mutex_new (); }
+static void mutex_acquire_async (gpointer self, GAsyncReadyCallback cb, gpointer data)
+{ fifo_mutex_acquire_async (self, NULL, cb, data); }
+static gboolean mutex_acquire_finish (gpointer self, GAsyncResult *result)
+{ return fifo_mutex_acquire_finish (self, result, NULL); }
+static void mutex_release (gpointer self) { fifo_mutex_release (self); }
+static gboolean mutex_try_acquire (gpointer self) { return fifo_mutex_try_acquire (self); }
+
+static gpointer semaphore_create (void) { return fifo_semaphore_new (1); }
+static void semaphore_acquire_async (gpointer self, GAsyncReadyCallback cb, gpointer data)
+{ fifo_semaphore_acquire_async (self, NULL, cb, data); }
+static gboolean semaphore_acquire_finish (gpointer self, GAsyncResult *result)
+{ return fifo_semaphore_acquire_finish (self, result, NULL); }
+static void semaphore_release (gpointer self) { fifo_semaphore_release (self); }
+
+static gpointer task_mutex_create (void) { return g_object_new (task_mutex_get_type (), NULL); }
+
+static const Lockable fifo_lock_ops = {
+  "FifoLock (exclusive mode)", lock_create, lock_acquire_async, lock_acquire_finish,
+  lock_release, lock_try_acquire,
+};
+static const Lockable fifo_mutex_ops = {
+  "FifoMutex", mutex_create, mutex_acquire_async, mutex_acquire_finish,
+  mutex_release, mutex_try_acquire,
+};
+static const Lockable fifo_semaphore_ops = {
+  "FifoSemaphore (1)", semaphore_create, semaphore_acquire_async, semaphore_acquire_finish,
+  semaphore_release, NULL,
+};
+static const Lockable task_mutex_ops = {
+  "GTask mutex (baseline)", task_mutex_create, (gpointer) task_mutex_acquire_async,
+  (gpointer) task_mutex_acquire_finish, (gpointer) task_mutex_release, NULL,
+};
+
+/* ---- 1. uncontended try_acquire + release ----------------------------------- */
+
+static double
+measure_try (gpointer data)
+{
+  const Lockable *ops = data;
+  gpointer self = ops->create ();
+  guint64 n = quick ? 200000 : 5000000;
+  gint64 start = NOW ();
+
+  for (guint64 i = 0; i < n; i++)
+    {
+      if (G_UNLIKELY (!ops->try_acquire (self)))
+        g_error ("try_acquire failed");
+      ops->release (self);
+    }
+
+  double ns = elapsed_ns (start, n);
+  g_object_unref (self);
+  return ns;
+}
+
+static double
+measure_gmutex (gpointer data)
+{
+  GMutex mutex;
+  guint64 n = quick ? 200000 : 5000000;
+  gint64 start;
+
+  g_mutex_init (&mutex);
+  start = NOW ();
+  for (guint64 i = 0; i < n; i++)
+    {
+      g_mutex_lock (&mutex);
+      g_mutex_unlock (&mutex);
+    }
+  double ns = elapsed_ns (start, n);
+  g_mutex_clear (&mutex);
+  return ns;
+}
+
+static void
+scenario_uncontended_try (void)
+{
+  const char *name = "1 uncontended try+release";
+  double floor_ns;
+
+  if (!wanted (name))
+    return;
+
+  floor_ns = median_of (measure_gmutex, NULL);
+  report (name, "GMutex lock+unlock (baseline)", floor_ns, 0, NULL);
+  report_full (name, fifo_lock_ops.name, median_of (measure_try, (gpointer) &fifo_lock_ops),
+               floor_ns, "GMutex", TRUE);
+  report_full (name, fifo_mutex_ops.name, median_of (measure_try, (gpointer) &fifo_mutex_ops),
+               floor_ns, "GMutex", TRUE);
+}
+
+/* ---- 2. uncontended acquire_async -> callback -> release ------------------- */
+
+typedef struct
+{
+  const Lockable *ops;
+  gpointer        self;
+  gboolean        acquired;
+} Uncontended;
+
+static void
+uncontended_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Uncontended *u = data;
+
+  u->ops->acquire_finish (u->self, result);
+  u->acquired = TRUE;
+}
+
+static double
+measure_uncontended_async (gpointer data)
+{
+  Uncontended u = { data, ((const Lockable *) data)->create (), FALSE };
+  GMainContext *context = g_main_context_default ();
+  guint64 n = quick ? 20000 : 500000;
+  gint64 start = NOW ();
+
+  for (guint64 i = 0; i < n; i++)
+    {
+      u.acquired = FALSE;
+      u.ops->acquire_async (u.self, uncontended_cb, &u);
+      while (!u.acquired)
+        g_main_context_iteration (context, TRUE);
+      u.ops->release (u.self);
+    }
+
+  double ns = elapsed_ns (start, n);
+  g_object_unref (u.self);
+  return ns;
+}
+
+static void
+scenario_uncontended_async (void)
+{
+  const char *name = "2 uncontended async round trip";
+  double base;
+
+  if (!wanted (name))
+    return;
+
+  base = median_of (measure_uncontended_async, (gpointer) &task_mutex_ops);
+  report (name, task_mutex_ops.name, base, 0, NULL);
+  report (name, fifo_lock_ops.name, median_of (measure_uncontended_async, (gpointer) &fifo_lock_ops),
+          base, "GTask");
+  report (name, fifo_mutex_ops.name, median_of (measure_uncontended_async, (gpointer) &fifo_mutex_ops),
+          base, "GTask");
+}
+
+/* ---- 3. contended hand-off chain ------------------------------------------------ */
+
+typedef struct
+{
+  const Lockable *ops;
+  gpointer        self;
+  guint           n_waiters;
+  guint64         handoffs_left;
+  guint           outstanding;
+} Chain;
+
+static void
+chain_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  Chain *chain = data;
+
+  chain->ops->acquire_finish (chain->self, result);
+  chain->ops->release (chain->self);
+  if (chain->handoffs_left > 0)
+    {
+      chain->handoffs_left--;
+      chain->ops->acquire_async (chain->self, chain_cb, chain);
+    }
+  else
+    chain->outstanding--;
+}
+
+static guint64
+chain_total (guint n_waiters)
+{
+  guint64 total = quick ? 100000 : 2000000;
+
+  return MAX (total, (guint64) n_waiters * 2);
+}
+
+/* The GTask baseline recurses once per waiter (release returns the next
+ * task, whose callback releases…): it needs a stack far beyond the default
+ * to survive a million waiters, so all chains run on a big one. */
+typedef struct
+{
+  Chain  chain;
+  double ns;
+} ChainRun;
+
+static gpointer
+chain_thread (gpointer data)
+{
+  ChainRun *run = data;
+  GMainContext *context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  /* measure_chain iterates the default context: use this one instead. */
+  {
+    Chain *chain = &run->chain;
+    guint64 total = chain_total (chain->n_waiters);
+    double results[16];
+
+    for (guint r = 0; r < repetitions; r++)
+      {
+        gint64 start;
+
+        chain->self = chain->ops->create ();
+        chain->handoffs_left = total - chain->n_waiters;
+        chain->outstanding = chain->n_waiters;
+        start = NOW ();
+        for (guint i = 0; i < chain->n_waiters; i++)
+          chain->ops->acquire_async (chain->self, chain_cb, chain);
+        while (chain->outstanding > 0)
+          g_main_context_iteration (context, TRUE);
+        results[r] = elapsed_ns (start, total);
+        g_object_unref (chain->self);
+      }
+    qsort (results, repetitions, sizeof results[0], compare_doubles);
+    run->ns = results[repetitions / 2];
+  }
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  return NULL;
+}
+
+static double
+run_chain_on_big_stack (const Lockable *ops,
+                        guint           n_waiters)
+{
+  ChainRun run = { { ops, NULL, n_waiters, 0, 0 }, 0 };
+  pthread_attr_t attr;
+  pthread_t thread;
+
+  pthread_attr_init (&attr);
+  pthread_attr_setstacksize (&attr, (size_t) 2 << 30);
+  if (pthread_create (&thread, &attr, chain_thread, &run) != 0)
+    g_error ("cannot create a thread with a 2 GiB stack");
+  pthread_join (thread, NULL);
+  pthread_attr_destroy (&attr);
+  return run.ns;
+}
+
+/* Runs a Python script that prints "<label> <ns>" lines; returns them. */
+static GHashTable *
+run_python (const char *script,
+            const char *args)
+{
+  g_autofree char *command = g_strdup_printf ("%s %s/%s %s%s", python_path, scripts_dir, script,
+                                              quick ? "--quick " : "", args);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTable *results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  int status;
+
+  if (!g_spawn_command_line_sync (command, &out, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, NULL))
+    {
+      g_print ("    (%s failed: %s)\n", command, error ? error->message : "exit status");
+      return results;
+    }
+
+  for (char **line = g_strsplit (out, "\n", -1), **l = line; *l != NULL || (g_strfreev (line), FALSE); l++)
+    {
+      char *space = strrchr (*l, ' ');
+      if (space != NULL)
+        g_hash_table_insert (results, g_strndup (*l, space - *l), g_strdup (space + 1));
+    }
+  return results;
+}
+
+static double
+python_result (GHashTable *results,
+               const char *key)
+{
+  const char *value = g_hash_table_lookup (results, key);
+
+  return value != NULL ? g_ascii_strtod (value, NULL) : 0;
+}
+
+static void
+scenario_chain (void)
+{
+  const char *name = "3 hand-off chain";
+  const guint sizes[] = { 1, 10, 1000, 100000, 1000000 };
+  g_autoptr(GString) sizes_arg = g_string_new (NULL);
+  g_autoptr(GHashTable) asyncio = NULL;
+
+  if (!wanted (name))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    g_string_append_printf (sizes_arg, "%s%u", i ? "," : "", quick ? MIN (sizes[i], 100000) : sizes[i]);
+  asyncio = run_python ("asyncio-baseline.py", g_strdup_printf ("chain %s", sizes_arg->str));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      guint n = quick ? MIN (sizes[i], 100000) : sizes[i];
+      g_autofree char *label = g_strdup_printf ("%s N=%u", name, n);
+      g_autofree char *lock_key = g_strdup_printf ("lock %u", n);
+      g_autofree char *sem_key = g_strdup_printf ("semaphore %u", n);
+      double gtask = run_chain_on_big_stack (&task_mutex_ops, n);
+      double asyncio_lock = python_result (asyncio, lock_key);
+      double asyncio_sem = python_result (asyncio, sem_key);
+      double ns;
+
+      report (label, task_mutex_ops.name, gtask, 0, NULL);
+      if (asyncio_lock > 0)
+        report (label, "asyncio.Lock (baseline)", asyncio_lock, 0, NULL);
+      if (asyncio_sem > 0)
+        report (label, "asyncio.Semaphore (baseline)", asyncio_sem, 0, NULL);
+
+      ns = run_chain_on_big_stack (&fifo_lock_ops, n);
+      report (label, fifo_lock_ops.name, ns, gtask, "GTask");
+      ns = run_chain_on_big_stack (&fifo_mutex_ops, n);
+      report (label, fifo_mutex_ops.name, ns, gtask, "GTask");
+      if (asyncio_lock > 0)
+        report (label, "", ns, asyncio_lock, "asyncio.Lock");
+      ns = run_chain_on_big_stack (&fifo_semaphore_ops, n);
+      report (label, fifo_semaphore_ops.name, ns, gtask, "GTask");
+      if (asyncio_sem > 0)
+        report (label, "", ns, asyncio_sem, "asyncio.Semaphore");
+    }
+}
+
+
+/* ---- 4. read/write mix: 90 % shared ------------------------------------------ */
+
+typedef struct
+{
+  FifoLock *lock;
+  guint64   ops_left;
+  guint     outstanding;
+  guint     counter;
+} Mix;
+
+typedef struct
+{
+  Mix          *mix;
+  FifoLockMode *mode;
+} MixWaiter;
+
+static void mix_cb (GObject *source, GAsyncResult *result, gpointer data);
+
+static void
+mix_next (MixWaiter *w)
+{
+  Mix *mix = w->mix;
+
+  if (mix->ops_left == 0)
+    {
+      mix->outstanding--;
+      return;
+    }
+  mix->ops_left--;
+  /* Every tenth request writes. */
+  w->mode = (++mix->counter % 10 == 0) ? exclusive_mode : shared_mode;
+  fifo_lock_acquire_async (mix->lock, w->mode, NULL, mix_cb, w);
+}
+
+static void
+mix_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  MixWaiter *w = data;
+
+  fifo_lock_acquire_finish (w->mix->lock, result, NULL);
+  fifo_lock_release (w->mix->lock, w->mode);
+  mix_next (w);
+}
+
+static double
+measure_mix (gpointer data)
+{
+  guint n = 1000;
+  guint64 total = quick ? 100000 : 2000000;
+  Mix mix = { fifo_lock_new (), total, n, 0 };
+  MixWaiter *waiters = g_new0 (MixWaiter, n);
+  gint64 start = NOW ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      waiters[i].mix = &mix;
+      mix_next (&waiters[i]);
+    }
+  while (mix.outstanding > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  double ns = elapsed_ns (start, total);
+  g_free (waiters);
+  g_object_unref (mix.lock);
+  return ns;
+}
+
+static void
+scenario_mix (void)
+{
+  const char *name = "4 read/write mix (90% shared)";
+  g_autoptr(GHashTable) python = NULL;
+  double exclusive;
+
+  if (!wanted (name))
+    return;
+
+  exclusive = run_chain_on_big_stack (&fifo_lock_ops, 1000);
+  report (name, "FifoLock all exclusive, N=1000", exclusive, 0, NULL);
+  report (name, "FifoLock 90% shared, N=1000", median_of (measure_mix, NULL), 0, NULL);
+
+  python = run_python ("python-mode.py", "");
+  if (python_result (python, "builtin") > 0)
+    {
+      report (name, "PyGObject, built-in mode", python_result (python, "builtin"), 0, NULL);
+      report_full (name, "PyGObject, mode in Python", python_result (python, "python"),
+                   python_result (python, "builtin"), "the built-in mode", TRUE);
+    }
+}
+
+/* ---- 5. waking many: FifoEvent set, FifoCondition notify_all ------------------ */
+
+typedef struct
+{
+  guint       left;
+  FifoMutex  *mutex;
+} Wakes;
+
+static void
+event_woken_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Wakes *wakes = data;
+
+  fifo_event_wait_finish (FIFO_EVENT (source), result, NULL);
+  wakes->left--;
+}
+
+static double
+measure_event (gpointer data)
+{
+  guint n = GPOINTER_TO_UINT (data);
+  g_autoptr(FifoEvent) event = fifo_event_new ();
+  Wakes wakes = { n, NULL };
+  gint64 start;
+
+  for (guint i = 0; i < n; i++)
+    fifo_event_wait_async (event, NULL, event_woken_cb, &wakes);
+  start = NOW ();
+  fifo_event_set (event);
+  while (wakes.left > 0)
+    g_main_context_iteration (NULL, TRUE);
+  return elapsed_ns (start, n);
+}
+
+static void
+condition_woken_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  Wakes *wakes = data;
+
+  fifo_condition_wait_finish (FIFO_CONDITION (source), result, NULL);
+  fifo_mutex_release (wakes->mutex);  /* each re-acquired it: pass it on */
+  wakes->left--;
+}
+
+static double
+measure_condition (gpointer data)
+{
+  guint n = GPOINTER_TO_UINT (data);
+  g_autoptr(FifoCondition) condition = fifo_condition_new (NULL);
+  Wakes wakes = { n, fifo_condition_get_mutex (condition) };
+  gint64 start;
+
+  for (guint i = 0; i < n; i++)
+    {
+      fifo_mutex_try_acquire (wakes.mutex);
+      fifo_condition_wait_async (condition, NULL, condition_woken_cb, &wakes);
+    }
+  start = NOW ();
+  fifo_mutex_try_acquire (wakes.mutex);
+  fifo_condition_notify_all (condition);
+  fifo_mutex_release (wakes.mutex);
+  while (wakes.left > 0)
+    g_main_context_iteration (NULL, TRUE);
+  return elapsed_ns (start, n);
+}
+
+static void
+scenario_wake_many (void)
+{
+  const char *name = "5 wake N";
+  const guint sizes[] = { 1000, 100000 };
+
+  if (!wanted (name))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *label = g_strdup_printf ("%s=%u", name, sizes[i]);
+
+      report (label, "FifoEvent set, per waiter", median_of (measure_event, GUINT_TO_POINTER (sizes[i])), 0, NULL);
+      report (label, "FifoCondition notify_all", median_of (measure_condition, GUINT_TO_POINTER (sizes[i])), 0, NULL);
+    }
+}
+
+/* ---- 6. cancellation of N queued waiters -------------------------------------- */
+
+typedef enum { IN_QUEUE_ORDER, IN_REVERSE, AT_RANDOM } CancelOrder;
+static const char *order_names[] = { "queue", "reverse", "random" };
+
+typedef struct
+{
+  guint       n;
+  CancelOrder order;
+} CancelRun;
+
+static void
+cancelled_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  fifo_mutex_acquire_finish (FIFO_MUTEX (source), result, NULL);
+  (*(guint *) data)--;
+}
+
+/* The cost of cancelling one waiter among N: cancel them all, then let
+ * their (failing) callbacks run. */
+static double
+measure_cancel (gpointer data)
+{
+  CancelRun *run = data;
+  g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+  GCancellable **cancellables = g_new (GCancellable *, run->n);
+  guint left = run->n;
+  gint64 start;
+  double ns;
+
+  fifo_mutex_try_acquire (mutex);
+  for (guint i = 0; i < run->n; i++)
+    {
+      cancellables[i] = g_cancellable_new ();
+      fifo_mutex_acquire_async (mutex, cancellables[i], cancelled_cb, &left);
+    }
+  if (run->order == IN_REVERSE)
+    for (guint i = 0; i < run->n / 2; i++)
+      {
+        GCancellable *swap = cancellables[i];
+        cancellables[i] = cancellables[run->n - 1 - i];
+        cancellables[run->n - 1 - i] = swap;
+      }
+  else if (run->order == AT_RANDOM)
+    {
+      GRand *rand = g_rand_new_with_seed (42);
+      for (guint i = run->n - 1; i > 0; i--)
+        {
+          guint j = g_rand_int_range (rand, 0, i + 1);
+          GCancellable *swap = cancellables[i];
+          cancellables[i] = cancellables[j];
+          cancellables[j] = swap;
+        }
+      g_rand_free (rand);
+    }
+
+  start = NOW ();
+  for (guint i = 0; i < run->n; i++)
+    g_cancellable_cancel (cancellables[i]);
+  while (left > 0)
+    g_main_context_iteration (NULL, TRUE);
+  ns = elapsed_ns (start, run->n);
+
+  for (guint i = 0; i < run->n; i++)
+    g_object_unref (cancellables[i]);
+  g_free (cancellables);
+  fifo_mutex_release (mutex);
+  return ns;
+}
+
+static void
+scenario_cancel (void)
+{
+  const char *name = "6 cancel N";
+  const guint sizes[] = { 1000, 10000, 100000, 1000000 };
+  g_autoptr(GString) sizes_arg = g_string_new (NULL);
+  g_autoptr(GHashTable) asyncio = NULL;
+
+  if (!wanted (name))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    g_string_append_printf (sizes_arg, "%s%u", i ? "," : "", quick ? MIN (sizes[i], 10000) : sizes[i]);
+  asyncio = run_python ("asyncio-baseline.py", g_strdup_printf ("cancel %s", sizes_arg->str));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (CancelOrder order = IN_QUEUE_ORDER; order <= AT_RANDOM; order++)
+      {
+        guint n = quick ? MIN (sizes[i], 10000) : sizes[i];
+        CancelRun run = { n, order };
+        g_autofree char *label = g_strdup_printf ("%s=%u, %s order", name, n, order_names[order]);
+        g_autofree char *key = g_strdup_printf ("cancel %s %u", order_names[order], n);
+        double asyncio_ns = python_result (asyncio, key);
+
+        if (asyncio_ns > 0)
+          report (label, "asyncio.Lock (baseline)", asyncio_ns, 0, NULL);
+        else if (g_hash_table_size (asyncio) > 0)
+          g_print ("%-36s %-30s   (skipped: O(n^2) in asyncio)\n", label, "asyncio.Lock (baseline)");
+        report (label, "FifoMutex", median_of (measure_cancel, &run), asyncio_ns,
+                asyncio_ns > 0 ? "asyncio.Lock" : NULL);
+      }
+}
+
+/* ---- 7. hand-off between two threads ------------------------------------------ */
+
+typedef struct
+{
+  FifoMutex *mutex;
+  guint64    rounds;
+} PingPong;
+
+typedef struct
+{
+  PingPong *pp;
+  guint64   done;
+} Player;
+
+static void
+player_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Player *player = data;
+
+  fifo_mutex_acquire_finish (player->pp->mutex, result, NULL);
+  player->done++;
+  fifo_mutex_release (player->pp->mutex);
+  if (player->done < player->pp->rounds)
+    fifo_mutex_acquire_async (player->pp->mutex, NULL, player_cb, player);
+}
+
+static gpointer
+player_thread (gpointer data)
+{
+  Player *player = data;
+  GMainContext *context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  fifo_mutex_acquire_async (player->pp->mutex, NULL, player_cb, player);
+  while (player->done < player->pp->rounds)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  return NULL;
+}
+
+static double
+measure_two_threads (gpointer data)
+{
+  PingPong pp = { fifo_mutex_new (), quick ? 20000 : 200000 };
+  Player players[2] = { { &pp, 0 }, { &pp, 0 } };
+  GThread *threads[2];
+  gint64 start = NOW ();
+
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("player", player_thread, &players[i]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+
+  double ns = elapsed_ns (start, 2 * pp.rounds);
+  g_object_unref (pp.mutex);
+  return ns;
+}
+
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  guint    turn;
+  guint64  rounds;
+} CondPingPong;
+
+typedef struct
+{
+  CondPingPong *pp;
+  guint         me;
+} CondPlayer;
+
+static gpointer
+cond_player_thread (gpointer data)
+{
+  CondPlayer *player = data;
+  CondPingPong *pp = player->pp;
+
+  g_mutex_lock (&pp->mutex);
+  for (guint64 i = 0; i < pp->rounds; i++)
+    {
+      while (pp->turn != player->me)
+        g_cond_wait (&pp->cond, &pp->mutex);
+      pp->turn = 1 - player->me;
+      g_cond_signal (&pp->cond);
+    }
+  g_mutex_unlock (&pp->mutex);
+  return NULL;
+}
+
+static double
+measure_gcond_pingpong (gpointer data)
+{
+  CondPingPong pp = { .turn = 0, .rounds = quick ? 20000 : 200000 };
+  CondPlayer players[2] = { { &pp, 0 }, { &pp, 1 } };
+  GThread *threads[2];
+  gint64 start;
+
+  g_mutex_init (&pp.mutex);
+  g_cond_init (&pp.cond);
+  start = NOW ();
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("player", cond_player_thread, &players[i]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+  double ns = elapsed_ns (start, 2 * pp.rounds);
+  g_mutex_clear (&pp.mutex);
+  g_cond_clear (&pp.cond);
+  return ns;
+}
+
+static void
+scenario_two_threads (void)
+{
+  const char *name = "7 two threads, own contexts";
+  double base;
+
+  if (!wanted (name))
+    return;
+
+  base = median_of (measure_gcond_pingpong, NULL);
+  report (name, "GMutex+GCond strict alternation", base, 0, NULL);
+  report (name, "FifoMutex hand-off", median_of (measure_two_threads, NULL), base, "GMutex+GCond");
+}
+
+/* ---- 8. memory per queued waiter ------------------------------------------------ */
+
+static gsize
+resident_bytes (void)
+{
+#ifdef __linux__
+  g_autofree char *statm = NULL;
+  unsigned long size = 0, resident = 0;
+
+  if (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL) &&
+      sscanf (statm, "%lu %lu", &size, &resident) == 2)
+    return (gsize) resident * (gsize) sysconf (_SC_PAGESIZE);
+#endif
+  return 0;
+}
+
+static void
+ignore_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+}
+
+static void
+scenario_memory (void)
+{
+  const char *name = "8 memory per queued waiter";
+  guint n = quick ? 100000 : 1000000;
+  gsize before, after;
+
+  if (!wanted (name))
+    return;
+  if (resident_bytes () == 0)
+    {
+      g_print ("%-36s (needs /proc/self/statm)\n", name);
+      return;
+    }
+
+  {
+    g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+
+    fifo_mutex_try_acquire (mutex);
+    before = resident_bytes ();
+    for (guint i = 0; i < n; i++)
+      fifo_mutex_acquire_async (mutex, NULL, ignore_cb, NULL);
+    after = resident_bytes ();
+    g_print ("%-36s %-30s %10.1f bytes\n", name, "FifoMutex", (double) (after - before) / n);
+    for (guint i = 0; i < n; i++)
+      fifo_mutex_release (mutex);
+    while (g_main_context_iteration (NULL, FALSE) || fifo_mutex_get_n_waiting (mutex) > 0)
+      ;
+    fifo_mutex_release (mutex);
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+  }
+
+  {
+    TaskMutex *task_mutex = g_object_new (task_mutex_get_type (), NULL);
+
+    task_mutex->locked = TRUE;
+    before = resident_bytes ();
+    for (guint i = 0; i < n; i++)
+      task_mutex_acquire_async (task_mutex, ignore_cb, NULL);
+    after = resident_bytes ();
+    g_print ("%-36s %-30s %10.1f bytes\n", name, "GTask mutex (baseline)", (double) (after - before) / n);
+    while (!g_queue_is_empty (&task_mutex->waiters))
+      g_object_unref (g_queue_pop_head (&task_mutex->waiters));
+    g_object_unref (task_mutex);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--quick"))
+        quick = TRUE;
+      else if (g_str_equal (argv[i], "--only") && i + 1 < argc)
+        only = argv[++i];
+      else if (g_str_equal (argv[i], "--subject") && i + 1 < argc)
+        subject_filter = argv[++i];
+      else if (g_str_equal (argv[i], "--python") && i + 1 < argc)
+        python_path = argv[++i];
+      else if (g_str_equal (argv[i], "--scripts") && i + 1 < argc)
+        scripts_dir = argv[++i];
+    }
+  if (quick)
+    repetitions = 3;
+
+  exclusive_mode = fifo_exclusive_mode_new ();
+  shared_mode = fifo_shared_mode_new ();
+
+  g_print ("fifolock-glib %s benchmarks%s: median of %u runs\n\n",
+           FIFO_VERSION_S, quick ? " (quick)" : "", repetitions);
+
+  scenario_uncontended_try ();
+  scenario_uncontended_async ();
+  scenario_chain ();
+  scenario_mix ();
+  scenario_wake_many ();
+  scenario_cancel ();
+  scenario_two_threads ();
+  scenario_memory ();
+
+  g_clear_object (&exclusive_mode);
+  g_clear_object (&shared_mode);
+  return 0;
+}
