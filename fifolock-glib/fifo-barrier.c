@@ -38,7 +38,6 @@ struct _FifoBarrier
   guint          parties;
   gboolean       broken;
   gboolean       notified_broken;
-  guint          notified_n_waiting;
 };
 
 enum {
@@ -93,11 +92,6 @@ fifo_barrier_collect (FifoWaitQueue *queue)
     {
       self->notified_broken = self->broken;
       changed |= CHANGED_BROKEN;
-    }
-  if (queue->length != self->notified_n_waiting)
-    {
-      self->notified_n_waiting = queue->length;
-      changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
     }
 
   return changed;

@@ -37,7 +37,6 @@ struct _FifoCondition
   GObject        parent_instance;
   FifoWaitQueue  queue;
   FifoMutex     *mutex;
-  guint          notified_n_waiting;
 };
 
 enum {
@@ -154,18 +153,6 @@ fifo_condition_abandon (FifoWaitQueue *queue,
   fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
 }
 
-static guint
-fifo_condition_collect (FifoWaitQueue *queue)
-{
-  FifoCondition *self = FIFO_CONDITION_OF (queue);
-
-  if (queue->length == self->notified_n_waiting)
-    return 0;
-
-  self->notified_n_waiting = queue->length;
-  return FIFO_WAIT_QUEUE_CHANGED_LENGTH;
-}
-
 static void
 fifo_condition_notify_properties (FifoWaitQueue *queue,
                                   GObject       *owner,
@@ -179,7 +166,6 @@ static const FifoWaitQueueClass fifo_condition_queue_class = {
   .cancel = fifo_condition_cancel,
   .revoke = fifo_condition_revoke,
   .abandon = fifo_condition_abandon,
-  .collect = fifo_condition_collect,
   .notify = fifo_condition_notify_properties,
 };
 

@@ -29,7 +29,6 @@ struct _FifoEvent
   FifoWaitQueue  queue;
   gboolean       is_set;
   gboolean       notified_is_set;
-  guint          notified_n_waiting;
 };
 
 enum {
@@ -75,11 +74,6 @@ fifo_event_collect (FifoWaitQueue *queue)
     {
       self->notified_is_set = self->is_set;
       changed |= CHANGED_IS_SET;
-    }
-  if (queue->length != self->notified_n_waiting)
-    {
-      self->notified_n_waiting = queue->length;
-      changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
     }
 
   return changed;

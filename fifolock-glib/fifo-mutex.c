@@ -29,7 +29,6 @@ struct _FifoMutex
   FifoWaitQueue  queue;
   gboolean       locked;
   gboolean       notified_locked;
-  guint          notified_n_waiting;
 };
 
 enum {
@@ -106,11 +105,6 @@ fifo_mutex_collect (FifoWaitQueue *queue)
     {
       self->notified_locked = self->locked;
       changed |= CHANGED_LOCKED;
-    }
-  if (queue->length != self->notified_n_waiting)
-    {
-      self->notified_n_waiting = queue->length;
-      changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
     }
 
   return changed;

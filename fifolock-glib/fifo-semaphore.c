@@ -34,7 +34,6 @@ struct _FifoSemaphore
   guint          bound;      /* the initial value, if bounded */
   gboolean       bounded;
   guint          notified_value;
-  guint          notified_n_waiting;
 };
 
 enum {
@@ -111,11 +110,6 @@ fifo_semaphore_collect (FifoWaitQueue *queue)
     {
       self->notified_value = self->value;
       changed |= CHANGED_VALUE;
-    }
-  if (queue->length != self->notified_n_waiting)
-    {
-      self->notified_n_waiting = queue->length;
-      changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
     }
 
   return changed;

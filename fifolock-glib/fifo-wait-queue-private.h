@@ -118,9 +118,9 @@ struct _FifoWaitQueueClass
   void     (*abandon) (FifoWaitQueue *queue,
                        FifoWaiter    *waiter);
 
-  /* Locked, at the end of every locked section: compare the properties
-   * with what was last notified and return the bits to notify. Optional:
-   * without it the bits gathered in `changed` are notified as they are. */
+  /* Locked, at the end of every locked section: compare the policy's
+   * properties with what was last notified and return their bits to
+   * notify. Optional. (The core watches the length itself.) */
   guint    (*collect) (FifoWaitQueue *queue);
 
   /* Unlocked, after a locked section that had bits to notify: emit the
@@ -138,6 +138,7 @@ struct _FifoWaitQueue
   FifoWaiter               *head;
   FifoWaiter               *tail;
   guint                     length;
+  guint                     notified_length;
   guint                     changed;   /* FIFO_WAIT_QUEUE_CHANGED_* */
   FifoWaiter               *orphans;   /* completed for a dead context */
   FifoDeferred             *deferred;  /* to run once unlocked */

@@ -165,12 +165,19 @@ static void fifo_wait_queue_abandon_orphans (FifoWaiter *orphans);
 static void fifo_wait_queue_add_wakeup (FifoWaitQueue  *queue,
                                         FifoDispatcher *dispatcher);
 
-/* Locked. What the properties' observers must hear about. */
+/* Locked. What the properties' observers must hear about: the policy's
+ * changes, and the length (every primitive's n-waiting) if it moved. */
 static guint
 fifo_wait_queue_collect (FifoWaitQueue *queue)
 {
-  guint changed = queue->klass->collect != NULL ? queue->klass->collect (queue)
-                                                : queue->changed;
+  guint changed = queue->klass->collect != NULL ? queue->klass->collect (queue) : 0;
+
+  if ((queue->changed & FIFO_WAIT_QUEUE_CHANGED_LENGTH) &&
+      queue->length != queue->notified_length)
+    {
+      queue->notified_length = queue->length;
+      changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+    }
 
   queue->changed = 0;
   return queue->klass->notify != NULL ? changed : 0;

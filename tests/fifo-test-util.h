@@ -6,6 +6,21 @@
 
 G_BEGIN_DECLS
 
+/* A FifoLockMode of the tests' own, whose is_compatible is @body (with
+ * `mode` and `holds` in scope). */
+#define DEFINE_TEST_MODE(TypeName, type_name, TYPE_NAME, body)                    \
+  G_DECLARE_FINAL_TYPE (TypeName, type_name, TEST, TYPE_NAME, GObject)            \
+  struct _##TypeName { GObject parent_instance; };                                \
+  static gboolean type_name##_is_compatible (FifoLockMode *mode,                  \
+                                             FifoLockHolds *holds)                \
+  { body }                                                                        \
+  static void type_name##_iface_init (FifoLockModeInterface *iface)               \
+  { iface->is_compatible = type_name##_is_compatible; }                           \
+  G_DEFINE_FINAL_TYPE_WITH_CODE (TypeName, type_name, G_TYPE_OBJECT,              \
+    G_IMPLEMENT_INTERFACE (FIFO_TYPE_LOCK_MODE, type_name##_iface_init))          \
+  static void type_name##_class_init (TypeName##Class *klass) { }                 \
+  static void type_name##_init (TypeName *self) { }
+
 /* Iterates the thread-default context until *flag is set. */
 static inline void
 fifo_test_wait_for (const gboolean *flag)
