@@ -862,16 +862,27 @@ scenario_cancel (void)
 
 /* ---- 7. hand-off between two threads ------------------------------------------ */
 
+static GMutex start_lock;
+
+/* Both players must be queued before the clock starts, or the first to
+ * start runs alone, without a single cross-thread hand-off; the clock stops
+ * when the first finishes, for the same reason. */
 typedef struct
 {
   FifoMutex *mutex;
   guint64    rounds;
+  gint       requested;   /* atomic */
+  gint       finished;    /* atomic */
+  gint64     start;
+  gint64     end;
+  gint64     ops_at_end;
 } PingPong;
 
 typedef struct
 {
   PingPong *pp;
   guint64   done;
+  gpointer  other;
 } Player;
 
 static void
@@ -880,23 +891,33 @@ player_cb (GObject      *source,
            gpointer      data)
 {
   Player *player = data;
+  PingPong *pp = player->pp;
 
-  fifo_mutex_acquire_finish (player->pp->mutex, result, NULL);
+  fifo_mutex_acquire_finish (pp->mutex, result, NULL);
   player->done++;
-  fifo_mutex_release (player->pp->mutex);
-  if (player->done < player->pp->rounds)
-    fifo_mutex_acquire_async (player->pp->mutex, NULL, player_cb, player);
+  fifo_mutex_release (pp->mutex);
+  if (player->done < pp->rounds)
+    fifo_mutex_acquire_async (pp->mutex, NULL, player_cb, player);
+  else if (g_atomic_int_add (&pp->finished, 1) == 0)
+    {
+      pp->end = NOW ();
+      pp->ops_at_end = player->done + ((Player *) player->other)->done;
+    }
 }
 
 static gpointer
 player_thread (gpointer data)
 {
   Player *player = data;
+  PingPong *pp = player->pp;
   GMainContext *context = g_main_context_new ();
 
   g_main_context_push_thread_default (context);
-  fifo_mutex_acquire_async (player->pp->mutex, NULL, player_cb, player);
-  while (player->done < player->pp->rounds)
+  g_mutex_lock (&start_lock);  /* the main thread holds it until both are ready */
+  g_mutex_unlock (&start_lock);
+  fifo_mutex_acquire_async (pp->mutex, NULL, player_cb, player);
+  g_atomic_int_inc (&pp->requested);
+  while (player->done < pp->rounds)
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);
   g_main_context_unref (context);
@@ -906,17 +927,27 @@ player_thread (gpointer data)
 static double
 measure_two_threads (gpointer data)
 {
-  PingPong pp = { fifo_mutex_new (), quick ? 20000 : 200000 };
-  Player players[2] = { { &pp, 0 }, { &pp, 0 } };
+  PingPong pp = { fifo_mutex_new (), quick ? 2000 : 20000 };
+  Player players[2] = { { &pp, 0, NULL }, { &pp, 0, NULL } };
   GThread *threads[2];
-  gint64 start = NOW ();
 
+  players[0].other = (gpointer) &players[1];
+  players[1].other = (gpointer) &players[0];
+
+  /* Hold the first grant until both have asked: then they alternate. */
+  fifo_mutex_try_acquire (pp.mutex);
+  g_mutex_lock (&start_lock);
   for (guint i = 0; i < 2; i++)
     threads[i] = g_thread_new ("player", player_thread, &players[i]);
+  g_mutex_unlock (&start_lock);
+  while (g_atomic_int_get (&pp.requested) < 2)
+    g_thread_yield ();
+  pp.start = NOW ();
+  fifo_mutex_release (pp.mutex);
   for (guint i = 0; i < 2; i++)
     g_thread_join (threads[i]);
 
-  double ns = elapsed_ns (start, 2 * pp.rounds);
+  double ns = (pp.end - pp.start) * 1000.0 / pp.ops_at_end;
   g_object_unref (pp.mutex);
   return ns;
 }
@@ -956,7 +987,7 @@ cond_player_thread (gpointer data)
 static double
 measure_gcond_pingpong (gpointer data)
 {
-  CondPingPong pp = { .turn = 0, .rounds = quick ? 20000 : 200000 };
+  CondPingPong pp = { .turn = 0, .rounds = quick ? 2000 : 20000 };
   CondPlayer players[2] = { { &pp, 0 }, { &pp, 1 } };
   GThread *threads[2];
   gint64 start;

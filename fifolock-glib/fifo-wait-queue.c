@@ -67,18 +67,22 @@ fifo_waiter_alloc (void)
   return waiter;
 }
 
+#if defined (__SANITIZE_ADDRESS__)
+# define FIFO_UNDER_ASAN 1
+#elif defined (__has_feature)
+# if __has_feature (address_sanitizer)
+#  define FIFO_UNDER_ASAN 1
+# endif
+#endif
+
 /* Reuse hides use-after-free from memory checkers: off under them, as
  * GSlice is (our valgrind setup sets G_SLICE=always-malloc). */
 static gboolean
 waiter_pool_enabled (void)
 {
-#if defined (__SANITIZE_ADDRESS__)
+#ifdef FIFO_UNDER_ASAN
   return FALSE;
-#elif defined (__has_feature)
-# if __has_feature (address_sanitizer)
-  return FALSE;
-# endif
-#endif
+#else
   static gsize enabled = 0;
 
   if (g_once_init_enter (&enabled))
@@ -87,6 +91,7 @@ waiter_pool_enabled (void)
       g_once_init_leave (&enabled, slice != NULL && strstr (slice, "always-malloc") ? 1 : 2);
     }
   return enabled == 2;
+#endif
 }
 
 static void
