@@ -116,7 +116,7 @@ static const FifoWaitQueueClass fifo_barrier_queue_class = {
   .notify = fifo_barrier_notify,
 };
 
-static const FifoOperation wait_op = { (gpointer) fifo_barrier_wait_async, &fifo_barrier_queue_class };
+static const FifoOperation wait_op = { (gpointer) fifo_barrier_wait_async, &fifo_barrier_queue_class, NULL };
 
 static void
 fifo_barrier_finalize (GObject *object)

@@ -169,8 +169,14 @@ static const FifoWaitQueueClass fifo_condition_queue_class = {
   .notify = fifo_condition_notify_properties,
 };
 
-static const FifoOperation wait_op = { (gpointer) fifo_condition_wait_async, &fifo_condition_queue_class };
-static const FifoOperation wait_for_op = { (gpointer) fifo_condition_wait_for_async, &fifo_condition_queue_class };
+typedef struct _WaitFor WaitFor;
+static void wait_for_free (WaitFor *wait_for);
+
+static const FifoOperation wait_op = { (gpointer) fifo_condition_wait_async, &fifo_condition_queue_class, NULL };
+static const FifoOperation wait_for_op = { (gpointer) fifo_condition_wait_for_async, &fifo_condition_queue_class, NULL };
+/* One wait of a wait_for(): a wait whose callback is ours. */
+static const FifoOperation wait_for_step_op = { (gpointer) fifo_condition_wait_async, &fifo_condition_queue_class,
+                                                (GDestroyNotify) wait_for_free };
 
 static void
 fifo_condition_constructed (GObject *object)
@@ -420,7 +426,7 @@ fifo_condition_wait (FifoCondition  *self,
                                  error);
 }
 
-typedef struct
+struct _WaitFor
 {
   FifoConditionPredicate  predicate;
   gpointer                predicate_data;
@@ -428,7 +434,12 @@ typedef struct
   GCancellable           *cancellable;
   GAsyncReadyCallback     callback;
   gpointer                user_data;
-} WaitFor;
+  /* The caller's (NULL: the global default), where every step is
+   * delivered even when it is iterated without being the thread-default.
+   * Not a reference, which would keep it from ever being destroyed: when
+   * it is, the pending step is abandoned and frees us. */
+  GMainContext           *context;
+};
 
 static void
 wait_for_free (WaitFor *wait_for)
@@ -439,6 +450,29 @@ wait_for_free (WaitFor *wait_for)
   g_free (wait_for);
 }
 
+static void wait_for_step_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      data);
+
+/* Submits the next step, or the completion, in the caller's context. We
+ * run in a dispatch of that context, so this thread owns it and may push
+ * it. */
+static void
+wait_for_continue (FifoCondition *self,
+                   WaitFor       *wait_for,
+                   gboolean       done,
+                   FifoOutcome    outcome)
+{
+  g_main_context_push_thread_default (wait_for->context);
+  if (done)
+    fifo_wait_queue_submit_done (&self->queue, &wait_for_op, outcome,
+                                 wait_for->callback, wait_for->user_data);
+  else
+    fifo_wait_queue_submit (&self->queue, &wait_for_step_op, NULL, FALSE,
+                            wait_for->cancellable, wait_for_step_cb, wait_for);
+  g_main_context_pop_thread_default (wait_for->context);
+}
+
 static void
 wait_for_step_cb (GObject      *source,
                   GAsyncResult *result,
@@ -447,20 +481,17 @@ wait_for_step_cb (GObject      *source,
   FifoCondition *self = FIFO_CONDITION (source);
   WaitFor *wait_for = data;
   FifoOutcome outcome = FIFO_OUTCOME_SUCCESS;
+  gboolean done = TRUE;
 
   /* The mutex is held again here, whatever the outcome. */
   if (!fifo_condition_wait_finish (self, result, NULL))
     outcome = FIFO_OUTCOME_CANCELLED;
-  else if (!wait_for->predicate (wait_for->predicate_data))
-    {
-      fifo_wait_queue_submit (&self->queue, &wait_op, NULL, FALSE,
-                              wait_for->cancellable, wait_for_step_cb, wait_for);
-      return;
-    }
+  else
+    done = wait_for->predicate (wait_for->predicate_data);
 
-  fifo_wait_queue_submit_done (&self->queue, &wait_for_op, outcome,
-                               wait_for->callback, wait_for->user_data);
-  wait_for_free (wait_for);
+  wait_for_continue (self, wait_for, done, outcome);
+  if (done)
+    wait_for_free (wait_for);
 }
 
 /**
@@ -481,8 +512,15 @@ wait_for_step_cb (GObject      *source,
  * later main-loop iteration even if @predicate holds at once.
  *
  * @predicate runs with the mutex held, in the thread and main context of the
- * caller. When @callback runs the caller holds the mutex, also when the wait
- * was cancelled.
+ * caller (the thread-default one when this function was called), even if
+ * that context is later iterated without being the thread-default. When
+ * @callback runs the caller holds the mutex, also when the wait was
+ * cancelled.
+ *
+ * If that main context is destroyed before @callback runs, @callback never
+ * runs, the mutex is released on the caller's behalf if it was re-acquired,
+ * and @predicate_data_destroy is called from the thread that destroyed the
+ * context.
  *
  * Since: 1.0
  */
@@ -524,7 +562,8 @@ fifo_condition_wait_for_async (FifoCondition          *self,
   wait_for->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   wait_for->callback = callback;
   wait_for->user_data = user_data;
-  fifo_wait_queue_submit (&self->queue, &wait_op, NULL, FALSE,
+  wait_for->context = g_main_context_get_thread_default ();
+  fifo_wait_queue_submit (&self->queue, &wait_for_step_op, NULL, FALSE,
                           cancellable, wait_for_step_cb, wait_for);
 }
 

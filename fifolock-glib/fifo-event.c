@@ -97,7 +97,7 @@ static const FifoWaitQueueClass fifo_event_queue_class = {
   .notify = fifo_event_notify,
 };
 
-static const FifoOperation wait_op = { (gpointer) fifo_event_wait_async, &fifo_event_queue_class };
+static const FifoOperation wait_op = { (gpointer) fifo_event_wait_async, &fifo_event_queue_class, NULL };
 
 static void
 fifo_event_finalize (GObject *object)

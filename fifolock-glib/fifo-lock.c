@@ -169,7 +169,7 @@ static const FifoWaitQueueClass fifo_lock_queue_class = {
   .notify = fifo_lock_notify,
 };
 
-static const FifoOperation acquire_op = { (gpointer) fifo_lock_acquire_async, &fifo_lock_queue_class };
+static const FifoOperation acquire_op = { (gpointer) fifo_lock_acquire_async, &fifo_lock_queue_class, NULL };
 
 static void
 fifo_lock_finalize (GObject *object)

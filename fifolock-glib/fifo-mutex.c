@@ -129,7 +129,7 @@ static const FifoWaitQueueClass fifo_mutex_queue_class = {
   .notify = fifo_mutex_notify,
 };
 
-static const FifoOperation acquire_op = { (gpointer) fifo_mutex_acquire_async, &fifo_mutex_queue_class };
+static const FifoOperation acquire_op = { (gpointer) fifo_mutex_acquire_async, &fifo_mutex_queue_class, NULL };
 
 FifoWaitQueue *
 fifo_mutex_get_wait_queue (FifoMutex *self)

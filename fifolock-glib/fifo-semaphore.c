@@ -134,7 +134,7 @@ static const FifoWaitQueueClass fifo_semaphore_queue_class = {
   .notify = fifo_semaphore_notify,
 };
 
-static const FifoOperation acquire_op = { (gpointer) fifo_semaphore_acquire_async, &fifo_semaphore_queue_class };
+static const FifoOperation acquire_op = { (gpointer) fifo_semaphore_acquire_async, &fifo_semaphore_queue_class, NULL };
 
 static void
 fifo_semaphore_finalize (GObject *object)

@@ -39,11 +39,15 @@ typedef struct _FifoDeferred       FifoDeferred;
 /* What a waiter is waiting for: the _async function that started it (the
  * GAsyncResult's source tag) and the policy it was submitted to, whose
  * cancel and revoke hooks apply even after a transfer to another queue.
- * One static record per operation keeps the waiter small. */
+ * An internal step of a longer operation (whose user data is the library's
+ * own state) names how to free that state should its callback never run,
+ * its main context being gone. One static record per operation keeps the
+ * waiter small. */
 typedef struct
 {
   gpointer                  source_tag;
   const FifoWaitQueueClass *klass;
+  GDestroyNotify            free_orphaned_user_data;
 } FifoOperation;
 
 typedef enum {

@@ -578,6 +578,8 @@ fifo_waiter_abandon_one (FifoWaiter *waiter)
   if (waiter->cancelled_id != 0)
     g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
   waiter->cancelled_id = 0;
+  if (waiter->op->free_orphaned_user_data != NULL)
+    waiter->op->free_orphaned_user_data (waiter->user_data);
   fifo_waiter_free (waiter);
 }
 
@@ -700,7 +702,7 @@ fifo_wait_queue_submit_sync (FifoWaitQueue *queue,
                              gint64        *value)
 {
   FifoSyncWait sync;
-  FifoOperation op = { NULL, queue->klass };
+  FifoOperation op = { NULL, queue->klass, NULL };
   FifoWaiter waiter = { 0 };
   FifoOutcome outcome;
 
