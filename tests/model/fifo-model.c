@@ -1,0 +1,2356 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The reference model and its driver (see fifo-model.h).
+ *
+ * The model is written from the documented contract (DESIGN.md and the
+ * doc comments in fifolock-glib/), not from the implementation:
+ *
+ *  - a request is granted only when it is at the head of its queue (or the
+ *    queue is empty) and compatible; releases hand over directly;
+ *  - every completion goes to the ready list of its caller's main context
+ *    and is delivered only by an iteration of that context, in the order
+ *    the completions happened;
+ *  - cancelling a queued request removes it at once (the next compatible
+ *    requests are then granted); cancelling a granted request whose
+ *    callback has not run takes the grant back and hands it on, except for
+ *    FifoBarrier (the cycle stands) and FifoCondition (the waiter keeps the
+ *    mutex, reports the cancellation, and passes its notification on);
+ *    cancelling after delivery does nothing.
+ *
+ * Both sides see exactly the same operations; after each one the driver
+ * compares what the library reports (counts, properties, their
+ * notifications, what a probe mode sees in FifoLockHolds) with the model,
+ * and each main-context iteration's deliveries with the model's ready list.
+ */
+#include "fifo-model.h"
+
+#include "../fifo-test-util.h"
+
+#include <stdlib.h>
+
+#define N_CONTEXTS   3
+#define MAX_LIVE     64    /* far below one dispatcher batch (256): an
+                            * iteration delivers every ready completion */
+#define MAX_RETAINED 16    /* delivered requests kept to cancel late */
+#define TRACE_LENGTH 40
+#define N_MODES      9
+
+/* ---- Test modes ------------------------------------------------------------ */
+
+#define TEST_TYPE_COUNT_MODE (test_count_mode_get_type ())
+#define TEST_TYPE_PROBE_MODE (test_probe_mode_get_type ())
+
+/* Counts by type across its instances: at most two holds of this type at a
+ * time, and none beside an exclusive one. */
+DEFINE_TEST_MODE (TestCountMode, test_count_mode, COUNT_MODE,
+                  return fifo_lock_holds_get (holds, TEST_TYPE_COUNT_MODE) < 2 &&
+                         fifo_lock_holds_get (holds, FIFO_TYPE_EXCLUSIVE_MODE) == 0;)
+
+static gboolean model_probe (FifoLockHolds *holds);
+
+/* Never compatible: try_acquire() with it only lets the model look at the
+ * lock's holds. */
+DEFINE_TEST_MODE (TestProbeMode, test_probe_mode, PROBE_MODE,
+                  return model_probe (holds);)
+
+typedef enum {
+  MODE_EXCLUSIVE,
+  MODE_SHARED,
+  MODE_SEMAPHORE,
+  MODE_COUNT,
+  N_MODE_KINDS
+} ModeKind;
+
+/* ---- Requests -------------------------------------------------------------- */
+
+typedef enum {
+  OUTCOME_OK,
+  OUTCOME_CANCELLED,
+  OUTCOME_BROKEN,
+} Outcome;
+
+static const char *outcome_names[] = { "ok", "cancelled", "broken" };
+
+typedef enum {
+  REQ_QUEUED,     /* waits in a queue */
+  REQ_READY,      /* completed; in its context's ready list */
+  REQ_DELIVERED,  /* its callback ran */
+  REQ_MISUSE,     /* refused by a g_critical: must never complete */
+} ReqState;
+
+typedef enum {
+  OP_LOCK_ACQUIRE,
+  OP_MUTEX_ACQUIRE,
+  OP_SEMAPHORE_ACQUIRE,
+  OP_EVENT_WAIT,
+  OP_CONDITION_WAIT,
+  OP_CONDITION_WAIT_FOR,
+  OP_BARRIER_WAIT,
+} ReqOp;
+
+static const char *op_names[] = {
+  "lock-acquire", "mutex-acquire", "semaphore-acquire", "event-wait",
+  "condition-wait", "condition-wait-for", "barrier-wait",
+};
+
+typedef enum {
+  IN_MAIN,        /* the primitive's queue (for a condition: its own) */
+  IN_MUTEX,       /* the mutex's queue (a mutex, or a condition's mutex) */
+} Where;
+
+typedef struct
+{
+  FifoModel     *model;
+  guint          id;
+  ReqOp          op;
+  guint          ctx;
+  guint          mode;              /* FifoLock: index into the modes */
+  GCancellable  *cancellable;       /* NULL: not cancellable */
+  gboolean       cancelled;         /* g_cancellable_cancel() was called */
+  ReqState       state;
+  Where          where;             /* while queued */
+  gboolean       cancel_requested;  /* condition: will complete cancelled */
+  Outcome        outcome;           /* expected, once ready */
+  gint64         value;             /* expected barrier index */
+  /* FifoCondition */
+  gboolean       holds_mutex_at_end; /* delivered holding the mutex */
+  guint          target;             /* wait_for: until value >= target */
+  gboolean       final;              /* wait_for: its own completion */
+  /* what the library did */
+  guint          n_callbacks;
+} Req;
+
+typedef struct
+{
+  Req     *req;
+  Outcome  outcome;
+  gint64   value;
+} Observed;
+
+/* ---- Properties whose notifications are counted ----------------------------- */
+
+typedef enum {
+  PROP_LOCK_N_WAITING,
+  PROP_MUTEX_LOCKED,
+  PROP_MUTEX_N_WAITING,
+  PROP_SEMAPHORE_VALUE,
+  PROP_SEMAPHORE_N_WAITING,
+  PROP_EVENT_IS_SET,
+  PROP_EVENT_N_WAITING,
+  PROP_CONDITION_N_WAITING,
+  PROP_BARRIER_N_WAITING,
+  PROP_BARRIER_BROKEN,
+  N_PROPS
+} PropId;
+
+static const char *prop_names[] = {
+  "n-waiting", "locked", "n-waiting", "value", "n-waiting",
+  "is-set", "n-waiting", "n-waiting", "n-waiting", "broken",
+};
+
+static const char *prop_owners[] = {
+  "FifoLock", "FifoMutex", "FifoMutex", "FifoSemaphore", "FifoSemaphore",
+  "FifoEvent", "FifoEvent", "FifoCondition", "FifoBarrier", "FifoBarrier",
+};
+
+/* ---- Statistics ------------------------------------------------------------- */
+
+typedef enum {
+  STAT_ASYNC,
+  STAT_PRECANCELLED,
+  STAT_TRY,
+  STAT_BLOCKING,
+  STAT_RELEASE,
+  STAT_ITERATE,
+  STAT_DELIVERED_OK,
+  STAT_DELIVERED_CANCELLED,
+  STAT_DELIVERED_BROKEN,
+  STAT_CANCEL_QUEUED,
+  STAT_CANCEL_REVOKED,
+  STAT_CANCEL_STOOD,
+  STAT_CANCEL_DELIVERED,
+  STAT_MISUSE,
+  STAT_CONTROL,        /* set, clear, notify, abort, reset */
+  STAT_WAIT_FOR_STEP,
+  STAT_PROBE,
+  N_STATS
+} Stat;
+
+static const char *stat_names[] = {
+  "async requests", "pre-cancelled", "try", "blocking", "releases",
+  "iterations", "delivered ok", "delivered cancelled", "delivered broken",
+  "cancelled queued", "cancelled after grant (revoked)",
+  "cancelled after grant (stood)", "cancelled after delivery",
+  "misuse criticals", "set/clear/notify/abort/reset", "wait_for steps",
+  "holds probes",
+};
+
+/* ---- The model ---------------------------------------------------------------- */
+
+struct _FifoModel
+{
+  FifoModelKind        kind;
+  FifoModelChooseFunc  choose;
+  gpointer             choose_data;
+  char                *replay_hint;
+  guint64              n_steps;
+  guint                next_id;
+  guint                target_live; /* this phase's load */
+
+  GMainContext        *contexts[N_CONTEXTS];
+  int                  iterating;   /* the context being iterated, or -1 */
+
+  /* The library's side */
+  GObject             *primitive;   /* what was made (weak pointer at the end) */
+  FifoLock            *lock;
+  FifoMutex           *mutex;       /* also a condition's */
+  FifoSemaphore       *semaphore;
+  FifoEvent           *event;
+  FifoCondition       *condition;
+  FifoBarrier         *barrier;
+  FifoLockMode        *modes[N_MODES];
+  FifoLockMode        *probe;
+
+  /* The model's side */
+  guint                n_modes;
+  ModeKind             mode_kinds[N_MODES];
+  guint                mode_sizes[N_MODES];
+  guint                holds[N_MODES];
+  gboolean             locked;
+  guint                value;
+  guint                bound;
+  gboolean             bounded;
+  gboolean             is_set;
+  guint                parties;
+  gboolean             broken;
+  guint                cond_value;  /* what wait_for predicates look at */
+  GQueue               queue;       /* the primitive's queue */
+  GQueue               mutex_queue; /* the mutex's */
+  GQueue               ready[N_CONTEXTS];
+
+  GPtrArray           *live;        /* Req: not delivered */
+  GPtrArray           *retained;    /* Req: delivered, still cancellable */
+  GPtrArray           *zombies;     /* Req: refused as misuse */
+  GArray              *tokens;      /* guint: what the test holds (mode index) */
+  GArray              *observed;    /* Observed: callbacks of this iteration */
+  guint                predicate_calls;
+  guint                expected_predicate_calls;
+
+  /* What the probe mode saw */
+  gboolean             probe_ran;
+  guint                probe_total;
+  guint                probe_for_mode[N_MODES];
+  guint                probe_for_type[N_MODE_KINDS];
+  gboolean             probe_compatible[N_MODES];
+  FifoLockHolds       *kept_holds;  /* a snapshot a mode kept */
+  guint                kept_total;
+  guint                kept_for_mode[N_MODES];
+
+  /* Property notifications */
+  gboolean             watched[N_PROPS];
+  guint                notified[N_PROPS];
+  guint                expected_notified[N_PROPS];
+  gint64               last_value[N_PROPS];
+
+  /* Expected criticals */
+  guint                n_criticals;
+  char                *last_critical;
+
+  char                 trace[TRACE_LENGTH][160];
+  guint                trace_next;
+  guint64              stats[N_STATS];
+};
+
+/* The model whose probe mode runs now (the driver is single-threaded). */
+static FifoModel *probing;
+
+/* ---- Failing, tracing, choosing ------------------------------------------------- */
+
+static char *
+model_state_string (FifoModel *m)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "queue %u, mutex queue %u, ready %u/%u/%u, live %u, tokens %u",
+                          m->queue.length, m->mutex_queue.length,
+                          m->ready[0].length, m->ready[1].length, m->ready[2].length,
+                          m->live->len, m->tokens->len);
+  switch (m->kind)
+    {
+    case FIFO_MODEL_LOCK:
+      g_string_append (s, ", holds");
+      for (guint i = 0; i < m->n_modes; i++)
+        g_string_append_printf (s, " %u", m->holds[i]);
+      break;
+    case FIFO_MODEL_MUTEX:
+      g_string_append_printf (s, ", locked %d", m->locked);
+      break;
+    case FIFO_MODEL_SEMAPHORE:
+    case FIFO_MODEL_BOUNDED_SEMAPHORE:
+      g_string_append_printf (s, ", value %u (bound %u, bounded %d)", m->value, m->bound, m->bounded);
+      break;
+    case FIFO_MODEL_EVENT:
+      g_string_append_printf (s, ", is-set %d", m->is_set);
+      break;
+    case FIFO_MODEL_CONDITION:
+      g_string_append_printf (s, ", locked %d, value %u", m->locked, m->cond_value);
+      break;
+    case FIFO_MODEL_BARRIER:
+      g_string_append_printf (s, ", parties %u, broken %d", m->parties, m->broken);
+      break;
+    case FIFO_MODEL_N_KINDS:
+    default:
+      break;
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+static void model_fail (FifoModel  *m,
+                        const char *format,
+                        ...) G_GNUC_PRINTF (2, 3) G_GNUC_NORETURN;
+
+static void
+model_fail (FifoModel  *m,
+            const char *format,
+            ...)
+{
+  g_autoptr(GString) message = g_string_new (NULL);
+  g_autofree char *what = NULL;
+  g_autofree char *state = model_state_string (m);
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_string_append_printf (message, "model %s, step %" G_GUINT64_FORMAT ": %s\n  (%s)\n  model: %s\n  last operations, oldest first:\n",
+                          fifo_model_kind_name (m->kind), m->n_steps, what,
+                          m->replay_hint != NULL ? m->replay_hint : "no replay hint", state);
+  for (guint i = 0; i < TRACE_LENGTH; i++)
+    {
+      const char *line = m->trace[(m->trace_next + i) % TRACE_LENGTH];
+
+      if (*line != '\0')
+        g_string_append_printf (message, "    %s\n", line);
+    }
+
+  g_printerr ("%s", message->str);
+  g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, message->str);
+  abort ();
+}
+
+static void trace (FifoModel  *m,
+                   const char *format,
+                   ...) G_GNUC_PRINTF (2, 3);
+
+static void
+trace (FifoModel  *m,
+       const char *format,
+       ...)
+{
+  char *line = m->trace[m->trace_next];
+  int n = g_snprintf (line, sizeof m->trace[0], "#%" G_GUINT64_FORMAT " ", m->n_steps);
+  va_list args;
+
+  va_start (args, format);
+  g_vsnprintf (line + n, sizeof m->trace[0] - n, format, args);
+  va_end (args);
+  m->trace_next = (m->trace_next + 1) % TRACE_LENGTH;
+}
+
+static guint
+pick (FifoModel *m,
+      guint      n)
+{
+  guint choice;
+
+  if (n <= 1)
+    return 0;
+  choice = m->choose (m->choose_data, n);
+  g_assert (choice < n);
+  return choice;
+}
+
+/* ---- Requests ------------------------------------------------------------------- */
+
+static Req *
+req_new (FifoModel *m,
+         ReqOp      op,
+         gboolean   may_cancel)
+{
+  Req *r = g_new0 (Req, 1);
+  guint how = may_cancel ? pick (m, 16) : 15;
+
+  r->model = m;
+  r->id = ++m->next_id;
+  r->op = op;
+  r->ctx = pick (m, N_CONTEXTS);
+  /* One in sixteen already cancelled when made, half cancellable. */
+  if (how < 9)
+    r->cancellable = g_cancellable_new ();
+  if (how == 0)
+    {
+      g_cancellable_cancel (r->cancellable);
+      r->cancelled = TRUE;
+    }
+
+  return r;
+}
+
+static void
+req_free (Req *r)
+{
+  g_clear_object (&r->cancellable);
+  g_free (r);
+}
+
+static GObject *
+op_object (FifoModel *m,
+           ReqOp      op)
+{
+  switch (op)
+    {
+    case OP_LOCK_ACQUIRE:       return G_OBJECT (m->lock);
+    case OP_MUTEX_ACQUIRE:      return G_OBJECT (m->mutex);
+    case OP_SEMAPHORE_ACQUIRE:  return G_OBJECT (m->semaphore);
+    case OP_EVENT_WAIT:         return G_OBJECT (m->event);
+    case OP_CONDITION_WAIT:
+    case OP_CONDITION_WAIT_FOR: return G_OBJECT (m->condition);
+    case OP_BARRIER_WAIT:       return G_OBJECT (m->barrier);
+    default:                    g_assert_not_reached ();
+    }
+}
+
+/* The library delivers a completion: record it, to be compared with the
+ * model once the iteration is over. */
+static void
+request_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Req *r = user_data;
+  FifoModel *m = r->model;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) result_source = g_async_result_get_source_object (result);
+  gpointer tag = NULL;
+  Observed observed = { r, OUTCOME_OK, 0 };
+  gboolean ok = FALSE;
+
+  if (r->state == REQ_MISUSE)
+    model_fail (m, "request %u was refused as misuse, but completed", r->id);
+  if (m->iterating != (int) r->ctx)
+    model_fail (m, "request %u (context %u) completed %s", r->id, r->ctx,
+                m->iterating < 0 ? "synchronously, outside any main-context iteration"
+                                 : "in an iteration of another context");
+  if (!g_main_context_is_owner (m->contexts[r->ctx]))
+    model_fail (m, "request %u completed while its context was not being iterated", r->id);
+  if (++r->n_callbacks > 1)
+    model_fail (m, "request %u completed %u times", r->id, r->n_callbacks);
+  if (source != op_object (m, r->op) || result_source != source)
+    model_fail (m, "request %u completed with the wrong source object", r->id);
+  if (g_async_result_get_user_data (result) != r)
+    model_fail (m, "request %u completed with the wrong user data", r->id);
+
+  switch (r->op)
+    {
+    case OP_LOCK_ACQUIRE:
+      tag = fifo_lock_acquire_async;
+      ok = fifo_lock_acquire_finish (m->lock, result, &error);
+      break;
+    case OP_MUTEX_ACQUIRE:
+      tag = fifo_mutex_acquire_async;
+      ok = fifo_mutex_acquire_finish (m->mutex, result, &error);
+      break;
+    case OP_SEMAPHORE_ACQUIRE:
+      tag = fifo_semaphore_acquire_async;
+      ok = fifo_semaphore_acquire_finish (m->semaphore, result, &error);
+      break;
+    case OP_EVENT_WAIT:
+      tag = fifo_event_wait_async;
+      ok = fifo_event_wait_finish (m->event, result, &error);
+      break;
+    case OP_CONDITION_WAIT:
+      tag = fifo_condition_wait_async;
+      ok = fifo_condition_wait_finish (m->condition, result, &error);
+      break;
+    case OP_CONDITION_WAIT_FOR:
+      tag = fifo_condition_wait_for_async;
+      ok = fifo_condition_wait_for_finish (m->condition, result, &error);
+      break;
+    case OP_BARRIER_WAIT:
+      tag = fifo_barrier_wait_async;
+      observed.value = fifo_barrier_wait_finish (m->barrier, result, &error);
+      ok = observed.value >= 0;
+      if (!ok && observed.value != -1)
+        model_fail (m, "barrier wait %u failed with %" G_GINT64_FORMAT ", not -1", r->id, observed.value);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!g_async_result_is_tagged (result, tag))
+    model_fail (m, "request %u: its result is not tagged with its _async function", r->id);
+  if (ok && error != NULL)
+    model_fail (m, "request %u succeeded with an error set", r->id);
+  if (ok)
+    observed.outcome = OUTCOME_OK;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    observed.outcome = OUTCOME_CANCELLED;
+  else if (g_error_matches (error, FIFO_ERROR, FIFO_ERROR_BROKEN_BARRIER))
+    observed.outcome = OUTCOME_BROKEN;
+  else
+    model_fail (m, "request %u failed with an unexpected error: %s", r->id,
+                error != NULL ? error->message : "(none set)");
+
+  g_array_append_val (m->observed, observed);
+}
+
+static gboolean
+wait_for_predicate (gpointer data)
+{
+  Req *r = data;
+  FifoModel *m = r->model;
+
+  /* Called in the caller's thread: from wait_for_async() itself, or when
+   * a wait step is delivered, in the caller's context. */
+  if (m->iterating >= 0 && m->iterating != (int) r->ctx)
+    model_fail (m, "wait_for %u: predicate called in an iteration of another context", r->id);
+  m->predicate_calls++;
+  return m->cond_value >= r->target;
+}
+
+/* ---- The model's primitives --------------------------------------------------- */
+
+static void
+ready_push (FifoModel *m,
+            Req       *r)
+{
+  r->state = REQ_READY;
+  g_queue_push_tail (&m->ready[r->ctx], r);
+}
+
+/* The library's fifo_waiter_complete(). */
+static void
+complete (FifoModel *m,
+          Req       *r,
+          Outcome    outcome)
+{
+  if (r->state == REQ_QUEUED)
+    g_queue_remove (r->where == IN_MUTEX ? &m->mutex_queue : &m->queue, r);
+  if (r->cancel_requested && outcome == OUTCOME_OK)
+    outcome = OUTCOME_CANCELLED;
+  r->outcome = outcome;
+  ready_push (m, r);
+}
+
+static void
+enqueue (FifoModel *m,
+         Req       *r,
+         Where      where)
+{
+  r->state = REQ_QUEUED;
+  r->where = where;
+  g_queue_push_tail (where == IN_MUTEX ? &m->mutex_queue : &m->queue, r);
+}
+
+/* FifoLock */
+
+static guint
+lock_holds_of_kind (FifoModel *m,
+                    ModeKind   kind)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < m->n_modes; i++)
+    if (m->mode_kinds[i] == kind)
+      n += m->holds[i];
+  return n;
+}
+
+static guint
+lock_holds_total (FifoModel *m)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < m->n_modes; i++)
+    n += m->holds[i];
+  return n;
+}
+
+static gboolean
+lock_compatible (FifoModel *m,
+                 guint      mode)
+{
+  switch (m->mode_kinds[mode])
+    {
+    case MODE_EXCLUSIVE:
+      return lock_holds_total (m) == 0;
+    case MODE_SHARED:
+      return lock_holds_of_kind (m, MODE_EXCLUSIVE) == 0;
+    case MODE_SEMAPHORE:
+      return m->holds[mode] < m->mode_sizes[mode];
+    case MODE_COUNT:
+      return lock_holds_of_kind (m, MODE_COUNT) < 2 && lock_holds_of_kind (m, MODE_EXCLUSIVE) == 0;
+    case N_MODE_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+lock_serve (FifoModel *m)
+{
+  Req *head;
+
+  while ((head = g_queue_peek_head (&m->queue)) != NULL && lock_compatible (m, head->mode))
+    {
+      m->holds[head->mode]++;
+      complete (m, head, OUTCOME_OK);
+    }
+}
+
+static void
+lock_admit (FifoModel *m,
+            Req       *r)
+{
+  if (g_queue_is_empty (&m->queue) && lock_compatible (m, r->mode))
+    {
+      m->holds[r->mode]++;
+      complete (m, r, OUTCOME_OK);
+    }
+  else
+    {
+      enqueue (m, r, IN_MAIN);
+    }
+}
+
+/* FifoMutex, alone or a condition's */
+
+static void
+mutex_serve (FifoModel *m)
+{
+  Req *head = g_queue_peek_head (&m->mutex_queue);
+
+  if (!m->locked && head != NULL)
+    {
+      m->locked = TRUE;
+      complete (m, head, OUTCOME_OK);
+    }
+}
+
+static void
+mutex_admit (FifoModel *m,
+             Req       *r)
+{
+  if (!m->locked && g_queue_is_empty (&m->mutex_queue))
+    {
+      m->locked = TRUE;
+      complete (m, r, OUTCOME_OK);
+    }
+  else
+    {
+      enqueue (m, r, IN_MUTEX);
+    }
+}
+
+static void
+mutex_release (FifoModel *m)
+{
+  g_assert (m->locked);
+  m->locked = FALSE;
+  mutex_serve (m);
+}
+
+/* FifoSemaphore */
+
+static void
+semaphore_serve (FifoModel *m)
+{
+  Req *head;
+
+  while (m->value > 0 && (head = g_queue_peek_head (&m->queue)) != NULL)
+    {
+      m->value--;
+      complete (m, head, OUTCOME_OK);
+    }
+}
+
+static void
+semaphore_admit (FifoModel *m,
+                 Req       *r)
+{
+  if (m->value > 0 && g_queue_is_empty (&m->queue))
+    {
+      m->value--;
+      complete (m, r, OUTCOME_OK);
+    }
+  else
+    {
+      enqueue (m, r, IN_MAIN);
+    }
+}
+
+/* FifoCondition: notified waiters move, in order, to the mutex's queue. */
+static void
+condition_notify (FifoModel *m,
+                  guint      n)
+{
+  Req *head;
+
+  for (; n > 0 && (head = g_queue_pop_head (&m->queue)) != NULL; n--)
+    mutex_admit (m, head);
+}
+
+/* A wait (or a wait_for step) starts: it releases the mutex it holds. */
+static void
+condition_admit (FifoModel *m,
+                 Req       *r)
+{
+  r->holds_mutex_at_end = TRUE;
+  if (r->cancelled)
+    {
+      /* Already cancelled: it never waits, and keeps the mutex. */
+      complete (m, r, OUTCOME_CANCELLED);
+      return;
+    }
+
+  enqueue (m, r, IN_MAIN);
+  if (m->locked)
+    mutex_release (m);
+}
+
+/* FifoBarrier */
+
+static void
+barrier_admit (FifoModel *m,
+               Req       *r)
+{
+  Req *head;
+  gint64 index = 0;
+
+  if (m->broken)
+    {
+      complete (m, r, OUTCOME_BROKEN);
+      return;
+    }
+
+  enqueue (m, r, IN_MAIN);
+  if (m->queue.length < m->parties)
+    return;
+  while ((head = g_queue_peek_head (&m->queue)) != NULL)
+    {
+      head->value = index++;
+      complete (m, head, OUTCOME_OK);
+    }
+}
+
+static void
+complete_all (FifoModel *m,
+              Outcome    outcome)
+{
+  Req *head;
+
+  while ((head = g_queue_peek_head (&m->queue)) != NULL)
+    complete (m, head, outcome);
+}
+
+/* A request is submitted (not already cancelled). */
+static void
+model_admit (FifoModel *m,
+             Req       *r)
+{
+  if (r->cancelled && r->op != OP_CONDITION_WAIT && r->op != OP_CONDITION_WAIT_FOR)
+    {
+      complete (m, r, OUTCOME_CANCELLED);
+      return;
+    }
+
+  switch (r->op)
+    {
+    case OP_LOCK_ACQUIRE:
+      lock_admit (m, r);
+      break;
+    case OP_MUTEX_ACQUIRE:
+      mutex_admit (m, r);
+      break;
+    case OP_SEMAPHORE_ACQUIRE:
+      semaphore_admit (m, r);
+      break;
+    case OP_EVENT_WAIT:
+      if (m->is_set)
+        complete (m, r, OUTCOME_OK);
+      else
+        enqueue (m, r, IN_MAIN);
+      break;
+    case OP_CONDITION_WAIT:
+    case OP_CONDITION_WAIT_FOR:
+      condition_admit (m, r);
+      break;
+    case OP_BARRIER_WAIT:
+      barrier_admit (m, r);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* @r's cancellable was just cancelled. */
+static void
+model_cancel (FifoModel *m,
+              Req       *r)
+{
+  gboolean condition = r->op == OP_CONDITION_WAIT || r->op == OP_CONDITION_WAIT_FOR;
+
+  if (r->state == REQ_DELIVERED || (r->op == OP_CONDITION_WAIT_FOR && r->final))
+    {
+      /* Its callback ran, or wait_for is past its last wait: too late. */
+      m->stats[STAT_CANCEL_DELIVERED]++;
+      return;
+    }
+
+  if (r->state == REQ_QUEUED)
+    {
+      gboolean was_head;
+
+      m->stats[STAT_CANCEL_QUEUED]++;
+      if (condition)
+        {
+          r->cancel_requested = TRUE;
+          if (r->where == IN_MAIN)
+            {
+              /* Not notified: it stops waiting and re-acquires the mutex. */
+              g_queue_remove (&m->queue, r);
+              mutex_admit (m, r);
+            }
+          else
+            {
+              /* Notified: it stays queued at the mutex and passes its
+               * notification on. */
+              condition_notify (m, 1);
+            }
+          return;
+        }
+
+      was_head = g_queue_peek_head (r->where == IN_MUTEX ? &m->mutex_queue : &m->queue) == r;
+      complete (m, r, OUTCOME_CANCELLED);
+      if (was_head)
+        {
+          if (r->op == OP_LOCK_ACQUIRE)
+            lock_serve (m);
+          else if (r->op == OP_MUTEX_ACQUIRE)
+            mutex_serve (m);
+          else if (r->op == OP_SEMAPHORE_ACQUIRE)
+            semaphore_serve (m);
+        }
+      return;
+    }
+
+  g_assert (r->state == REQ_READY);
+  if (r->outcome != OUTCOME_OK)
+    {
+      m->stats[STAT_CANCEL_STOOD]++;
+      return;
+    }
+
+  switch (r->op)
+    {
+    case OP_LOCK_ACQUIRE:
+      m->holds[r->mode]--;
+      lock_serve (m);
+      break;
+    case OP_MUTEX_ACQUIRE:
+      mutex_release (m);
+      break;
+    case OP_SEMAPHORE_ACQUIRE:
+      m->value++;
+      semaphore_serve (m);
+      break;
+    case OP_EVENT_WAIT:
+      break;
+    case OP_CONDITION_WAIT:
+    case OP_CONDITION_WAIT_FOR:
+      /* It keeps the mutex; another waiter gets its notification. */
+      r->outcome = OUTCOME_CANCELLED;
+      condition_notify (m, 1);
+      m->stats[STAT_CANCEL_REVOKED]++;
+      return;
+    case OP_BARRIER_WAIT:
+      /* The cycle has happened. */
+      m->stats[STAT_CANCEL_STOOD]++;
+      return;
+    default:
+      g_assert_not_reached ();
+    }
+  r->outcome = OUTCOME_CANCELLED;
+  m->stats[STAT_CANCEL_REVOKED]++;
+}
+
+/* A wait_for step was delivered: the library's wait_for_step_cb(). */
+static void
+model_wait_for_step (FifoModel *m,
+                     Req       *r)
+{
+  m->stats[STAT_WAIT_FOR_STEP]++;
+  r->cancel_requested = FALSE;
+  if (r->outcome == OUTCOME_OK)
+    {
+      m->expected_predicate_calls++;
+      if (m->cond_value < r->target)
+        {
+          condition_admit (m, r);  /* waits again */
+          return;
+        }
+    }
+  r->final = TRUE;
+  ready_push (m, r);
+}
+
+static void
+model_delivered (FifoModel *m,
+                 Req       *r)
+{
+  guint token;
+
+  r->state = REQ_DELIVERED;
+  g_ptr_array_remove (m->live, r);
+  m->stats[STAT_DELIVERED_OK + r->outcome]++;
+
+  switch (r->op)
+    {
+    case OP_LOCK_ACQUIRE:
+    case OP_MUTEX_ACQUIRE:
+    case OP_SEMAPHORE_ACQUIRE:
+      if (r->outcome == OUTCOME_OK)
+        {
+          token = r->mode;
+          g_array_append_val (m->tokens, token);
+        }
+      break;
+    case OP_CONDITION_WAIT:
+    case OP_CONDITION_WAIT_FOR:
+      /* Notified or cancelled, a wait returns holding the mutex. */
+      if (r->holds_mutex_at_end)
+        {
+          token = 0;
+          g_array_append_val (m->tokens, token);
+        }
+      break;
+    case OP_EVENT_WAIT:
+    case OP_BARRIER_WAIT:
+    default:
+      break;
+    }
+
+  /* Some are kept, to be cancelled after their delivery. */
+  if (r->cancellable != NULL && !r->cancelled && m->retained->len < MAX_RETAINED &&
+      pick (m, 2) == 0)
+    g_ptr_array_add (m->retained, r);
+  else
+    req_free (r);
+}
+
+/* ---- Comparing ------------------------------------------------------------------- */
+
+static gint64
+model_prop_value (FifoModel *m,
+                  PropId     prop)
+{
+  switch (prop)
+    {
+    case PROP_LOCK_N_WAITING:
+    case PROP_SEMAPHORE_N_WAITING:
+    case PROP_EVENT_N_WAITING:
+    case PROP_CONDITION_N_WAITING:
+    case PROP_BARRIER_N_WAITING:
+      return m->queue.length;
+    case PROP_MUTEX_LOCKED:
+      return m->locked;
+    case PROP_MUTEX_N_WAITING:
+      return m->mutex_queue.length;
+    case PROP_SEMAPHORE_VALUE:
+      return m->value;
+    case PROP_EVENT_IS_SET:
+      return m->is_set;
+    case PROP_BARRIER_BROKEN:
+      return m->broken;
+    case N_PROPS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+notified_cb (GObject    *object,
+             GParamSpec *pspec,
+             gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+watch (FifoModel *m,
+       GObject   *object,
+       PropId     prop)
+{
+  g_autofree char *signal = g_strconcat ("notify::", prop_names[prop], NULL);
+
+  m->watched[prop] = TRUE;
+  m->last_value[prop] = model_prop_value (m, prop);
+  g_signal_connect (object, signal, G_CALLBACK (notified_cb), &m->notified[prop]);
+}
+
+static void
+check_uint (FifoModel  *m,
+            const char *what,
+            guint       library,
+            guint       model)
+{
+  if (library != model)
+    model_fail (m, "%s: the library says %u, the model %u", what, library, model);
+}
+
+/* Each property is notified once by each library operation that changed
+ * it: a hand-off that leaves it as it was is not a change. Called at the
+ * end of every operation (a driver step may make several: an iteration
+ * that runs wait_for steps). */
+static void
+account_notifications (FifoModel *m)
+{
+  for (guint p = 0; p < N_PROPS; p++)
+    {
+      gint64 now;
+
+      if (!m->watched[p])
+        continue;
+      now = model_prop_value (m, p);
+      if (now != m->last_value[p])
+        {
+          m->expected_notified[p]++;
+          m->last_value[p] = now;
+        }
+    }
+}
+
+/* Looks at the lock's holds through the probe mode, which the lock asks
+ * only when nobody is queued. */
+static void
+check_holds (FifoModel *m)
+{
+  gboolean empty = g_queue_is_empty (&m->queue);
+
+  probing = m;
+  m->probe_ran = FALSE;
+  if (fifo_lock_try_acquire (m->lock, m->probe))
+    model_fail (m, "the probe mode, never compatible, was granted");
+  probing = NULL;
+
+  if (m->probe_ran != empty)
+    model_fail (m, "try_acquire %s the mode with %u requests queued",
+                m->probe_ran ? "asked" : "did not ask", m->queue.length);
+  if (!m->probe_ran)
+    return;
+
+  m->stats[STAT_PROBE]++;
+  check_uint (m, "holds total", m->probe_total, lock_holds_total (m));
+  for (guint i = 0; i < m->n_modes; i++)
+    {
+      check_uint (m, "holds of a mode", m->probe_for_mode[i], m->holds[i]);
+      if (m->probe_compatible[i] != lock_compatible (m, i))
+        model_fail (m, "mode %u: is_compatible says %d, the model %d",
+                    i, m->probe_compatible[i], lock_compatible (m, i));
+    }
+  for (guint k = 0; k < N_MODE_KINDS; k++)
+    check_uint (m, "holds of a mode type", m->probe_for_type[k], lock_holds_of_kind (m, k));
+}
+
+static gboolean
+model_probe (FifoLockHolds *holds)
+{
+  FifoModel *m = probing;
+  static const ModeKind kinds[] = { MODE_EXCLUSIVE, MODE_SHARED, MODE_SEMAPHORE, MODE_COUNT };
+  GType types[N_MODE_KINDS];
+
+  if (m == NULL)
+    return FALSE;  /* asked outside check_holds(): the lock's business */
+
+  types[MODE_EXCLUSIVE] = FIFO_TYPE_EXCLUSIVE_MODE;
+  types[MODE_SHARED] = FIFO_TYPE_SHARED_MODE;
+  types[MODE_SEMAPHORE] = FIFO_TYPE_SEMAPHORE_MODE;
+  types[MODE_COUNT] = TEST_TYPE_COUNT_MODE;
+
+  m->probe_ran = TRUE;
+  m->probe_total = fifo_lock_holds_get_total (holds);
+  for (guint i = 0; i < m->n_modes; i++)
+    {
+      m->probe_for_mode[i] = fifo_lock_holds_get_for_mode (holds, m->modes[i]);
+      m->probe_compatible[i] = fifo_lock_mode_is_compatible (m->modes[i], holds);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    m->probe_for_type[kinds[k]] = fifo_lock_holds_get (holds, types[kinds[k]]);
+
+  /* Now and then a mode keeps the holds: they must stay as they are now. */
+  if (m->kept_holds == NULL && pick (m, 32) == 0)
+    {
+      m->kept_holds = g_object_ref (holds);
+      m->kept_total = m->probe_total;
+      memcpy (m->kept_for_mode, m->probe_for_mode, sizeof m->kept_for_mode);
+    }
+
+  return FALSE;
+}
+
+static void
+check_kept_holds (FifoModel *m)
+{
+  if (m->kept_holds == NULL)
+    return;
+
+  check_uint (m, "kept holds total", fifo_lock_holds_get_total (m->kept_holds), m->kept_total);
+  for (guint i = 0; i < m->n_modes; i++)
+    check_uint (m, "kept holds of a mode",
+                fifo_lock_holds_get_for_mode (m->kept_holds, m->modes[i]), m->kept_for_mode[i]);
+  if (pick (m, 8) == 0)
+    g_clear_object (&m->kept_holds);
+}
+
+/* After every step: the library agrees with the model, and the model keeps
+ * its own promises. */
+static void
+model_check (FifoModel *m)
+{
+  Req *head;
+
+  if (m->observed->len > 0)
+    model_fail (m, "%u completions were delivered outside an iteration", m->observed->len);
+  if (m->predicate_calls != m->expected_predicate_calls)
+    model_fail (m, "wait_for predicates were called %u times, expected %u",
+                m->predicate_calls, m->expected_predicate_calls);
+
+  switch (m->kind)
+    {
+    case FIFO_MODEL_LOCK:
+      head = g_queue_peek_head (&m->queue);
+      if (head != NULL && lock_compatible (m, head->mode))
+        model_fail (m, "model: a compatible head waits");
+      check_uint (m, "lock n-waiting", fifo_lock_get_n_waiting (m->lock), m->queue.length);
+      check_holds (m);
+      check_kept_holds (m);
+      break;
+
+    case FIFO_MODEL_MUTEX:
+    case FIFO_MODEL_CONDITION:
+      if (!g_queue_is_empty (&m->mutex_queue) && !m->locked)
+        model_fail (m, "model: the mutex is free while requests wait");
+      if (m->tokens->len > 1)
+        model_fail (m, "model: the mutex is held %u times", m->tokens->len);
+      check_uint (m, "mutex locked", fifo_mutex_get_locked (m->mutex), m->locked);
+      check_uint (m, "mutex n-waiting", fifo_mutex_get_n_waiting (m->mutex), m->mutex_queue.length);
+      if (m->kind == FIFO_MODEL_CONDITION)
+        check_uint (m, "condition n-waiting", fifo_condition_get_n_waiting (m->condition),
+                    m->queue.length);
+      break;
+
+    case FIFO_MODEL_SEMAPHORE:
+    case FIFO_MODEL_BOUNDED_SEMAPHORE:
+      if (!g_queue_is_empty (&m->queue) && m->value > 0)
+        model_fail (m, "model: permits are free while requests wait");
+      if (m->bounded && m->value > m->bound)
+        model_fail (m, "model: value above the bound");
+      check_uint (m, "semaphore value", fifo_semaphore_get_value (m->semaphore), m->value);
+      check_uint (m, "semaphore n-waiting", fifo_semaphore_get_n_waiting (m->semaphore), m->queue.length);
+      check_uint (m, "semaphore bounded", fifo_semaphore_is_bounded (m->semaphore), m->bounded);
+      break;
+
+    case FIFO_MODEL_EVENT:
+      if (!g_queue_is_empty (&m->queue) && m->is_set)
+        model_fail (m, "model: the event is set while requests wait");
+      check_uint (m, "event is-set", fifo_event_get_is_set (m->event), m->is_set);
+      check_uint (m, "event n-waiting", fifo_event_get_n_waiting (m->event), m->queue.length);
+      break;
+
+    case FIFO_MODEL_BARRIER:
+      if (m->queue.length >= m->parties || (m->broken && m->queue.length > 0))
+        model_fail (m, "model: a barrier cycle did not complete");
+      check_uint (m, "barrier n-waiting", fifo_barrier_get_n_waiting (m->barrier), m->queue.length);
+      check_uint (m, "barrier broken", fifo_barrier_get_broken (m->barrier), m->broken);
+      check_uint (m, "barrier parties", fifo_barrier_get_parties (m->barrier), m->parties);
+      break;
+
+    case FIFO_MODEL_N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  account_notifications (m);
+  for (guint p = 0; p < N_PROPS; p++)
+    if (m->watched[p] && m->notified[p] != m->expected_notified[p])
+      model_fail (m, "%s:%s was notified %u times, expected %u", prop_owners[p],
+                  prop_names[p], m->notified[p], m->expected_notified[p]);
+}
+
+/* ---- Driving ---------------------------------------------------------------------- */
+
+static void
+push_context (FifoModel *m,
+              guint      ctx)
+{
+  g_main_context_push_thread_default (m->contexts[ctx]);
+}
+
+static void
+pop_context (FifoModel *m,
+             guint      ctx)
+{
+  g_main_context_pop_thread_default (m->contexts[ctx]);
+}
+
+/* Iterates @ctx @n times (with it as the thread-default context, as a
+ * thread running its main loop has it), then checks that exactly the
+ * model's ready list for it was delivered, in order. Fewer than a batch
+ * are ready at any time, so one iteration delivers them all. */
+static void
+iterate (FifoModel *m,
+         guint      ctx,
+         guint      n)
+{
+  guint next = 0;
+  Req *r;
+
+  m->stats[STAT_ITERATE]++;
+  for (guint i = 0; i < n; i++)
+    {
+      push_context (m, ctx);
+      m->iterating = ctx;
+      g_main_context_iteration (m->contexts[ctx], FALSE);
+      m->iterating = -1;
+      pop_context (m, ctx);
+    }
+
+  if (n == 0)
+    return;
+
+  while ((r = g_queue_pop_head (&m->ready[ctx])) != NULL)
+    {
+      Observed *o;
+
+      if (r->op == OP_CONDITION_WAIT_FOR && !r->final)
+        {
+          model_wait_for_step (m, r);
+          account_notifications (m);
+          continue;
+        }
+
+      if (next >= m->observed->len)
+        model_fail (m, "context %u: request %u (%s, expected %s) was not delivered",
+                    ctx, r->id, op_names[r->op], outcome_names[r->outcome]);
+      o = &g_array_index (m->observed, Observed, next++);
+      if (o->req != r)
+        model_fail (m, "context %u delivered request %u before request %u",
+                    ctx, o->req->id, r->id);
+      if (o->outcome != r->outcome)
+        model_fail (m, "request %u (%s) delivered %s, expected %s", r->id, op_names[r->op],
+                    outcome_names[o->outcome], outcome_names[r->outcome]);
+      if (r->op == OP_BARRIER_WAIT && r->outcome == OUTCOME_OK && o->value != r->value)
+        model_fail (m, "barrier wait %u: arrival index %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
+                    r->id, o->value, r->value);
+      model_delivered (m, r);
+    }
+
+  if (next < m->observed->len)
+    model_fail (m, "context %u delivered request %u, which the model did not expect",
+                ctx, g_array_index (m->observed, Observed, next).req->id);
+  g_array_set_size (m->observed, 0);
+}
+
+static void
+op_iterate (FifoModel *m)
+{
+  guint ctx = pick (m, N_CONTEXTS);
+  guint n = pick (m, 4);
+
+  trace (m, "iterate context %u, %u times", ctx, n);
+  iterate (m, ctx, n);
+}
+
+static void
+submit (FifoModel *m,
+        Req       *r)
+{
+  trace (m, "%s %u in context %u%s (mode %u, target %u)", op_names[r->op], r->id, r->ctx,
+         r->cancelled ? ", already cancelled" : r->cancellable != NULL ? ", cancellable" : "",
+         r->mode, r->target);
+  g_ptr_array_add (m->live, r);
+  m->stats[STAT_ASYNC]++;
+  if (r->cancelled)
+    m->stats[STAT_PRECANCELLED]++;
+
+  push_context (m, r->ctx);
+  switch (r->op)
+    {
+    case OP_LOCK_ACQUIRE:
+      fifo_lock_acquire_async (m->lock, m->modes[r->mode], r->cancellable, request_done_cb, r);
+      break;
+    case OP_MUTEX_ACQUIRE:
+      fifo_mutex_acquire_async (m->mutex, r->cancellable, request_done_cb, r);
+      break;
+    case OP_SEMAPHORE_ACQUIRE:
+      fifo_semaphore_acquire_async (m->semaphore, r->cancellable, request_done_cb, r);
+      break;
+    case OP_EVENT_WAIT:
+      fifo_event_wait_async (m->event, r->cancellable, request_done_cb, r);
+      break;
+    case OP_CONDITION_WAIT:
+      fifo_condition_wait_async (m->condition, r->cancellable, request_done_cb, r);
+      break;
+    case OP_CONDITION_WAIT_FOR:
+      fifo_condition_wait_for_async (m->condition, wait_for_predicate, r, NULL,
+                                     r->cancellable, request_done_cb, r);
+      break;
+    case OP_BARRIER_WAIT:
+      fifo_barrier_wait_async (m->barrier, r->cancellable, request_done_cb, r);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  pop_context (m, r->ctx);
+}
+
+static void op_release (FifoModel *m);
+
+/* Instead of a new request, while the phase wants fewer: let the queues
+ * drain (to empty, now and then, where frees and misuse happen). */
+static void
+op_drain (FifoModel *m)
+{
+  if (m->tokens->len > 0 && pick (m, 2) == 0)
+    op_release (m);
+  else
+    op_iterate (m);
+}
+
+/* An asynchronous request of the model's kind. */
+static void
+op_request (FifoModel *m)
+{
+  static const ReqOp ops[] = {
+    [FIFO_MODEL_LOCK] = OP_LOCK_ACQUIRE,
+    [FIFO_MODEL_MUTEX] = OP_MUTEX_ACQUIRE,
+    [FIFO_MODEL_SEMAPHORE] = OP_SEMAPHORE_ACQUIRE,
+    [FIFO_MODEL_BOUNDED_SEMAPHORE] = OP_SEMAPHORE_ACQUIRE,
+    [FIFO_MODEL_EVENT] = OP_EVENT_WAIT,
+    [FIFO_MODEL_CONDITION] = OP_MUTEX_ACQUIRE,
+    [FIFO_MODEL_BARRIER] = OP_BARRIER_WAIT,
+  };
+  Req *r;
+
+  if (m->live->len >= m->target_live)
+    {
+      op_drain (m);
+      return;
+    }
+
+  r = req_new (m, ops[m->kind], TRUE);
+  if (r->op == OP_LOCK_ACQUIRE)
+    r->mode = pick (m, m->n_modes);
+  submit (m, r);
+  model_admit (m, r);
+}
+
+static void
+op_cancel (FifoModel *m)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+  Req *r;
+
+  for (guint i = 0; i < m->live->len; i++)
+    {
+      r = g_ptr_array_index (m->live, i);
+      if (r->cancellable != NULL && !r->cancelled)
+        g_ptr_array_add (candidates, r);
+    }
+  for (guint i = 0; i < m->retained->len; i++)
+    g_ptr_array_add (candidates, g_ptr_array_index (m->retained, i));
+
+  if (candidates->len == 0)
+    {
+      op_iterate (m);
+      return;
+    }
+
+  r = g_ptr_array_index (candidates, pick (m, candidates->len));
+  /* The rare and delicate case, granted but not delivered, gets its share:
+   * half the time, look for one. */
+  if (r->state != REQ_READY && pick (m, 2) == 0)
+    for (guint i = 0; i < candidates->len; i++)
+      {
+        Req *ready = g_ptr_array_index (candidates, (i + pick (m, candidates->len)) % candidates->len);
+
+        if (ready->state == REQ_READY)
+          {
+            r = ready;
+            break;
+          }
+      }
+  trace (m, "cancel %s %u (%s)", op_names[r->op], r->id,
+         r->state == REQ_QUEUED ? (r->where == IN_MUTEX ? "queued at the mutex" : "queued") :
+         r->state == REQ_READY ? "ready" : "delivered");
+
+  r->cancelled = TRUE;
+  g_cancellable_cancel (r->cancellable);
+  model_cancel (m, r);
+
+  if (r->state == REQ_DELIVERED)
+    {
+      g_ptr_array_remove (m->retained, r);
+      req_free (r);
+    }
+}
+
+/* Takes one of the test's holds, or returns FALSE if it has none. */
+static gboolean
+take_token (FifoModel *m,
+            guint     *token)
+{
+  guint i;
+
+  if (m->tokens->len == 0)
+    return FALSE;
+  i = pick (m, m->tokens->len);
+  *token = g_array_index (m->tokens, guint, i);
+  g_array_remove_index_fast (m->tokens, i);
+  return TRUE;
+}
+
+static void
+give_token (FifoModel *m,
+            guint      token)
+{
+  g_array_append_val (m->tokens, token);
+}
+
+static void
+release_token (FifoModel *m,
+               guint      token)
+{
+  m->stats[STAT_RELEASE]++;
+  switch (m->kind)
+    {
+    case FIFO_MODEL_LOCK:
+      trace (m, "release mode %u", token);
+      fifo_lock_release (m->lock, m->modes[token]);
+      g_assert (m->holds[token] > 0);
+      m->holds[token]--;
+      lock_serve (m);
+      break;
+    case FIFO_MODEL_MUTEX:
+    case FIFO_MODEL_CONDITION:
+      trace (m, "release the mutex");
+      fifo_mutex_release (m->mutex);
+      mutex_release (m);
+      break;
+    case FIFO_MODEL_SEMAPHORE:
+    case FIFO_MODEL_BOUNDED_SEMAPHORE:
+      trace (m, "release a permit");
+      fifo_semaphore_release (m->semaphore);
+      m->value++;
+      semaphore_serve (m);
+      break;
+    case FIFO_MODEL_EVENT:
+    case FIFO_MODEL_BARRIER:
+    case FIFO_MODEL_N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+op_release (FifoModel *m)
+{
+  guint token;
+
+  if (take_token (m, &token))
+    release_token (m, token);
+  else
+    op_iterate (m);
+}
+
+/* try_acquire: granted exactly when the model grants at once. */
+static void
+op_try (FifoModel *m)
+{
+  gboolean expected, got;
+  guint mode = 0;
+
+  m->stats[STAT_TRY]++;
+  switch (m->kind)
+    {
+    case FIFO_MODEL_LOCK:
+      mode = pick (m, m->n_modes);
+      expected = g_queue_is_empty (&m->queue) && lock_compatible (m, mode);
+      got = fifo_lock_try_acquire (m->lock, m->modes[mode]);
+      if (expected)
+        m->holds[mode]++;
+      break;
+    case FIFO_MODEL_MUTEX:
+    case FIFO_MODEL_CONDITION:
+      expected = !m->locked && g_queue_is_empty (&m->mutex_queue);
+      got = fifo_mutex_try_acquire (m->mutex);
+      if (expected)
+        m->locked = TRUE;
+      break;
+    case FIFO_MODEL_SEMAPHORE:
+    case FIFO_MODEL_BOUNDED_SEMAPHORE:
+      expected = m->value > 0 && g_queue_is_empty (&m->queue);
+      got = fifo_semaphore_try_acquire (m->semaphore);
+      if (expected)
+        m->value--;
+      break;
+    case FIFO_MODEL_EVENT:
+    case FIFO_MODEL_BARRIER:
+    case FIFO_MODEL_N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  trace (m, "try (mode %u): %s", mode, got ? "acquired" : "refused");
+  if (got != expected)
+    model_fail (m, "try_acquire %s, the model %s", got ? "acquired" : "refused",
+                expected ? "would acquire" : "would refuse");
+  if (got)
+    give_token (m, mode);
+}
+
+/* The blocking form, only when it cannot block this (the only) thread:
+ * already cancelled, or completing at once. */
+static void
+op_blocking (FifoModel *m)
+{
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean cancelled = pick (m, 3) == 0;
+  Outcome expected = OUTCOME_OK, outcome;
+  gboolean ok = FALSE;
+  gint64 index = 0, expected_index = 0;
+  guint mode = 0, token = 0;
+
+  if (cancelled || pick (m, 2) == 0)
+    cancellable = g_cancellable_new ();
+  if (cancelled)
+    g_cancellable_cancel (cancellable);
+
+  switch (m->kind)
+    {
+    case FIFO_MODEL_LOCK:
+      mode = pick (m, m->n_modes);
+      if (!cancelled && !(g_queue_is_empty (&m->queue) && lock_compatible (m, mode)))
+        goto would_block;
+      trace (m, "blocking acquire, mode %u%s", mode, cancelled ? ", cancelled" : "");
+      ok = fifo_lock_acquire (m->lock, m->modes[mode], cancellable, &error);
+      if (!cancelled)
+        m->holds[mode]++;
+      break;
+
+    case FIFO_MODEL_MUTEX:
+      if (!cancelled && !(!m->locked && g_queue_is_empty (&m->mutex_queue)))
+        goto would_block;
+      trace (m, "blocking mutex acquire%s", cancelled ? ", cancelled" : "");
+      ok = fifo_mutex_acquire (m->mutex, cancellable, &error);
+      if (!cancelled)
+        m->locked = TRUE;
+      break;
+
+    case FIFO_MODEL_SEMAPHORE:
+    case FIFO_MODEL_BOUNDED_SEMAPHORE:
+      if (!cancelled && !(m->value > 0 && g_queue_is_empty (&m->queue)))
+        goto would_block;
+      trace (m, "blocking semaphore acquire%s", cancelled ? ", cancelled" : "");
+      ok = fifo_semaphore_acquire (m->semaphore, cancellable, &error);
+      if (!cancelled)
+        m->value--;
+      break;
+
+    case FIFO_MODEL_EVENT:
+      if (!cancelled && !m->is_set)
+        goto would_block;
+      trace (m, "blocking event wait%s", cancelled ? ", cancelled" : "");
+      ok = fifo_event_wait (m->event, cancellable, &error);
+      break;
+
+    case FIFO_MODEL_CONDITION:
+      /* wait_for whose predicate holds needs no mutex; a cancelled wait
+       * keeps the one the caller holds. */
+      if (!cancelled)
+        {
+          Req fake = { .model = m, .target = m->cond_value, .ctx = 0 };
+
+          trace (m, "blocking wait_for, predicate true");
+          m->expected_predicate_calls++;
+          ok = fifo_condition_wait_for (m->condition, wait_for_predicate, &fake, cancellable, &error);
+          break;
+        }
+      if (!take_token (m, &token))
+        goto would_block;
+      trace (m, "blocking condition wait, cancelled");
+      if (pick (m, 2) == 0)
+        {
+          ok = fifo_condition_wait (m->condition, cancellable, &error);
+        }
+      else
+        {
+          Req fake = { .model = m, .target = G_MAXUINT, .ctx = 0 };
+
+          m->expected_predicate_calls++;
+          ok = fifo_condition_wait_for (m->condition, wait_for_predicate, &fake, cancellable, &error);
+        }
+      give_token (m, token);
+      break;
+
+    case FIFO_MODEL_BARRIER:
+      if (!cancelled && !m->broken && m->queue.length + 1 < m->parties)
+        goto would_block;
+      trace (m, "blocking barrier wait%s", cancelled ? ", cancelled" : "");
+      index = fifo_barrier_wait (m->barrier, cancellable, &error);
+      ok = index >= 0;
+      if (cancelled)
+        break;
+      if (m->broken)
+        {
+          expected = OUTCOME_BROKEN;
+        }
+      else
+        {
+          /* The last party: its own cycle passes, itself last. */
+          Req *head;
+
+          while ((head = g_queue_peek_head (&m->queue)) != NULL)
+            {
+              head->value = expected_index++;
+              complete (m, head, OUTCOME_OK);
+            }
+        }
+      break;
+
+    case FIFO_MODEL_N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  m->stats[STAT_BLOCKING]++;
+  if (cancelled)
+    expected = OUTCOME_CANCELLED;
+  if (ok)
+    outcome = OUTCOME_OK;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    outcome = OUTCOME_CANCELLED;
+  else if (g_error_matches (error, FIFO_ERROR, FIFO_ERROR_BROKEN_BARRIER))
+    outcome = OUTCOME_BROKEN;
+  else
+    model_fail (m, "blocking call failed with an unexpected error: %s",
+                error != NULL ? error->message : "(none set)");
+  if (outcome != expected)
+    model_fail (m, "blocking call: %s, expected %s", outcome_names[outcome], outcome_names[expected]);
+  if (m->kind == FIFO_MODEL_BARRIER && ok && index != expected_index)
+    model_fail (m, "blocking barrier wait: index %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
+                index, expected_index);
+  if (ok && (m->kind == FIFO_MODEL_LOCK || m->kind == FIFO_MODEL_MUTEX ||
+             m->kind == FIFO_MODEL_SEMAPHORE || m->kind == FIFO_MODEL_BOUNDED_SEMAPHORE))
+    give_token (m, mode);
+  return;
+
+would_block:
+  op_iterate (m);
+}
+
+/* ---- Misuse, among everything else ------------------------------------------- */
+
+static void
+capture_log (const char     *domain,
+             GLogLevelFlags  level,
+             const char     *message,
+             gpointer        data)
+{
+  FifoModel *m = data;
+
+  m->n_criticals++;
+  g_free (m->last_critical);
+  m->last_critical = g_strdup (message);
+}
+
+typedef struct
+{
+  GLogLevelFlags old_fatal;
+  guint          handler;
+} Capture;
+
+static void
+capture_begin (FifoModel *m,
+               Capture   *capture)
+{
+  m->n_criticals = 0;
+  g_clear_pointer (&m->last_critical, g_free);
+  /* Criticals are fatal in the tests: not the one we provoke. */
+  capture->old_fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  capture->handler = g_log_set_handler ("Fifo", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                                        capture_log, m);
+}
+
+static void
+capture_end (FifoModel  *m,
+             Capture    *capture,
+             const char *pattern)
+{
+  g_log_remove_handler ("Fifo", capture->handler);
+  g_log_set_always_fatal (capture->old_fatal);
+
+  if (m->n_criticals != 1 || !g_pattern_match_simple (pattern, m->last_critical))
+    model_fail (m, "misuse: expected one critical matching \"%s\", got %u (last: %s)",
+                pattern, m->n_criticals, m->last_critical != NULL ? m->last_critical : "none");
+  m->stats[STAT_MISUSE]++;
+}
+
+static void
+op_misuse (FifoModel *m)
+{
+  Capture capture;
+  const char *pattern = NULL;
+  guint choice;
+
+  switch (m->kind)
+    {
+    case FIFO_MODEL_LOCK:
+      {
+        guint candidates[N_MODES], n = 0, mode;
+
+        for (guint i = 0; i < m->n_modes; i++)
+          if (m->holds[i] == 0)
+            candidates[n++] = i;
+        if (n == 0)
+          break;
+        mode = candidates[pick (m, n)];
+        trace (m, "misuse: release mode %u, not held", mode);
+        capture_begin (m, &capture);
+        fifo_lock_release (m->lock, m->modes[mode]);
+        capture_end (m, &capture, "*fifo_lock_release*is not held in mode*");
+        return;
+      }
+
+    case FIFO_MODEL_MUTEX:
+      if (m->locked)
+        break;
+      trace (m, "misuse: release the unlocked mutex");
+      capture_begin (m, &capture);
+      fifo_mutex_release (m->mutex);
+      capture_end (m, &capture, "*fifo_mutex_release*is not locked*");
+      return;
+
+    case FIFO_MODEL_BOUNDED_SEMAPHORE:
+      if (m->value < m->bound)
+        break;
+      trace (m, "misuse: release past the bound");
+      capture_begin (m, &capture);
+      fifo_semaphore_release (m->semaphore);
+      capture_end (m, &capture, "*fifo_semaphore_release*released too many times*");
+      return;
+
+    case FIFO_MODEL_CONDITION:
+      if (m->locked)
+        break;
+      choice = pick (m, 7);
+      trace (m, "misuse %u without the mutex", choice);
+      capture_begin (m, &capture);
+      switch (choice)
+        {
+        case 0:
+        case 1:
+          {
+            Req *r = req_new (m, choice == 0 ? OP_CONDITION_WAIT : OP_CONDITION_WAIT_FOR, TRUE);
+
+            r->state = REQ_MISUSE;
+            r->target = G_MAXUINT;
+            g_ptr_array_add (m->zombies, r);
+            push_context (m, r->ctx);
+            if (choice == 0)
+              {
+                fifo_condition_wait_async (m->condition, r->cancellable, request_done_cb, r);
+                pattern = "*fifo_condition_wait_async*mutex*not held*";
+              }
+            else
+              {
+                m->expected_predicate_calls++;  /* checked first: it might hold */
+                fifo_condition_wait_for_async (m->condition, wait_for_predicate, r, NULL,
+                                               r->cancellable, request_done_cb, r);
+                pattern = "*fifo_condition_wait_for_async*mutex*not held*";
+              }
+            pop_context (m, r->ctx);
+          }
+          break;
+        case 2:
+          fifo_condition_notify (m->condition, pick (m, 3));
+          pattern = "*fifo_condition_notify*mutex*not held*";
+          break;
+        case 3:
+          fifo_condition_notify_all (m->condition);
+          pattern = "*fifo_condition_notify_all*mutex*not held*";
+          break;
+        case 4:
+          {
+            g_autoptr(GError) error = NULL;
+
+            if (fifo_condition_wait (m->condition, NULL, &error) || error != NULL)
+              model_fail (m, "a refused blocking wait returned TRUE or set an error");
+            pattern = "*fifo_condition_wait*mutex*not held*";
+          }
+          break;
+        case 5:
+          {
+            g_autoptr(GError) error = NULL;
+            Req fake = { .model = m, .target = G_MAXUINT, .ctx = 0 };
+
+            m->expected_predicate_calls++;
+            if (fifo_condition_wait_for (m->condition, wait_for_predicate, &fake, NULL, &error) ||
+                error != NULL)
+              model_fail (m, "a refused blocking wait_for returned TRUE or set an error");
+            pattern = "*fifo_condition_wait*mutex*not held*";
+          }
+          break;
+        case 6:
+        default:
+          fifo_mutex_release (m->mutex);
+          pattern = "*fifo_mutex_release*is not locked*";
+          break;
+        }
+      capture_end (m, &capture, pattern);
+      return;
+
+    case FIFO_MODEL_SEMAPHORE:
+    case FIFO_MODEL_EVENT:
+    case FIFO_MODEL_BARRIER:
+    case FIFO_MODEL_N_KINDS:
+    default:
+      break;
+    }
+
+  op_iterate (m);
+}
+
+/* ---- Kind-specific operations --------------------------------------------------- */
+
+static void
+op_semaphore_extra_release (FifoModel *m)
+{
+  /* An unbounded semaphore takes releases nobody acquired. */
+  if (m->bounded)
+    {
+      op_release (m);
+      return;
+    }
+  if (m->value > m->bound + 1)
+    {
+      /* Keep the supply near where it started, or the queue would never
+       * form again: a permit taken for good. */
+      trace (m, "try, kept for good");
+      m->stats[STAT_TRY]++;
+      if (!fifo_semaphore_try_acquire (m->semaphore))
+        model_fail (m, "try_acquire refused with %u permits free", m->value);
+      m->value--;
+      return;
+    }
+  trace (m, "extra release");
+  m->stats[STAT_RELEASE]++;
+  fifo_semaphore_release (m->semaphore);
+  m->value++;
+  semaphore_serve (m);
+}
+
+static void
+op_event_set (FifoModel *m)
+{
+  trace (m, "set");
+  m->stats[STAT_CONTROL]++;
+  fifo_event_set (m->event);
+  if (!m->is_set)
+    {
+      m->is_set = TRUE;
+      complete_all (m, OUTCOME_OK);
+    }
+}
+
+static void
+op_event_clear (FifoModel *m)
+{
+  trace (m, "clear");
+  m->stats[STAT_CONTROL]++;
+  fifo_event_clear (m->event);
+  m->is_set = FALSE;
+}
+
+static void
+op_condition_wait (FifoModel *m)
+{
+  gboolean wait_for = pick (m, 2) == 0;
+  guint target = m->cond_value + pick (m, 3);
+  gboolean at_once = wait_for && target <= m->cond_value;
+  guint token = 0;
+  Req *r;
+
+  if (m->live->len >= m->target_live)
+    {
+      op_drain (m);
+      return;
+    }
+  if (!at_once && !take_token (m, &token))
+    {
+      op_iterate (m);
+      return;
+    }
+
+  r = req_new (m, wait_for ? OP_CONDITION_WAIT_FOR : OP_CONDITION_WAIT, TRUE);
+  r->target = target;
+  submit (m, r);
+  if (wait_for)
+    m->expected_predicate_calls++;
+
+  if (at_once)
+    {
+      /* The predicate holds: done, never waits, not cancellable. */
+      r->final = TRUE;
+      complete (m, r, OUTCOME_OK);
+      return;
+    }
+  condition_admit (m, r);
+}
+
+static void
+op_condition_notify (FifoModel *m)
+{
+  guint n = pick (m, 4);
+  gboolean all = pick (m, 4) == 0;
+
+  if (!m->locked)
+    {
+      op_misuse (m);
+      return;
+    }
+
+  m->stats[STAT_CONTROL]++;
+  if (all)
+    {
+      trace (m, "notify_all");
+      fifo_condition_notify_all (m->condition);
+      condition_notify (m, G_MAXUINT);
+    }
+  else
+    {
+      trace (m, "notify %u", n);
+      fifo_condition_notify (m->condition, n);
+      condition_notify (m, n);
+    }
+}
+
+static void
+op_condition_bump (FifoModel *m)
+{
+  trace (m, "the awaited value becomes %u", m->cond_value + 1);
+  m->cond_value++;
+}
+
+static void
+op_barrier_abort (FifoModel *m)
+{
+  trace (m, "abort");
+  m->stats[STAT_CONTROL]++;
+  fifo_barrier_abort (m->barrier);
+  m->broken = TRUE;
+  complete_all (m, OUTCOME_BROKEN);
+}
+
+static void
+op_barrier_reset (FifoModel *m)
+{
+  trace (m, "reset");
+  m->stats[STAT_CONTROL]++;
+  fifo_barrier_reset (m->barrier);
+  complete_all (m, OUTCOME_BROKEN);
+  m->broken = FALSE;
+}
+
+typedef struct
+{
+  guint   weight;
+  void  (*op) (FifoModel *m);
+} Op;
+
+#define END_OPS { 0, NULL }
+
+static const Op lock_ops[] = {
+  { 30, op_request }, { 25, op_iterate }, { 22, op_release }, { 10, op_cancel },
+  { 6, op_try }, { 4, op_blocking }, { 1, op_misuse }, END_OPS,
+};
+
+static const Op mutex_ops[] = {
+  { 30, op_request }, { 25, op_iterate }, { 22, op_release }, { 10, op_cancel },
+  { 6, op_try }, { 4, op_blocking }, { 1, op_misuse }, END_OPS,
+};
+
+static const Op semaphore_ops[] = {
+  { 30, op_request }, { 25, op_iterate }, { 20, op_release }, { 10, op_cancel },
+  { 6, op_try }, { 4, op_blocking }, { 3, op_semaphore_extra_release }, { 1, op_misuse }, END_OPS,
+};
+
+static const Op event_ops[] = {
+  { 30, op_request }, { 25, op_iterate }, { 12, op_cancel }, { 4, op_blocking },
+  { 8, op_event_set }, { 8, op_event_clear }, END_OPS,
+};
+
+static const Op condition_ops[] = {
+  { 14, op_request }, { 25, op_iterate }, { 16, op_release }, { 10, op_cancel },
+  { 4, op_try }, { 16, op_condition_wait }, { 8, op_condition_notify }, { 4, op_condition_bump },
+  { 3, op_blocking }, { 1, op_misuse }, END_OPS,
+};
+
+static const Op barrier_ops[] = {
+  { 32, op_request }, { 25, op_iterate }, { 10, op_cancel }, { 4, op_blocking },
+  { 2, op_barrier_abort }, { 3, op_barrier_reset }, END_OPS,
+};
+
+static const Op *
+model_ops (FifoModel *m)
+{
+  switch (m->kind)
+    {
+    case FIFO_MODEL_LOCK:              return lock_ops;
+    case FIFO_MODEL_MUTEX:             return mutex_ops;
+    case FIFO_MODEL_SEMAPHORE:
+    case FIFO_MODEL_BOUNDED_SEMAPHORE: return semaphore_ops;
+    case FIFO_MODEL_EVENT:             return event_ops;
+    case FIFO_MODEL_CONDITION:         return condition_ops;
+    case FIFO_MODEL_BARRIER:           return barrier_ops;
+    case FIFO_MODEL_N_KINDS:
+    default:                           g_assert_not_reached ();
+    }
+}
+
+void
+fifo_model_step (FifoModel *m)
+{
+  const Op *ops = model_ops (m);
+  guint total = 0, choice;
+
+  m->n_steps++;
+  /* Phases of different load: from nothing queued to long queues. */
+  if (pick (m, 256) == 0)
+    {
+      static const guint targets[] = { 0, 1, 2, 3, 5, 8, 16, 32, MAX_LIVE };
+
+      m->target_live = targets[pick (m, G_N_ELEMENTS (targets))];
+      trace (m, "phase: up to %u requests", m->target_live);
+    }
+  for (const Op *op = ops; op->op != NULL; op++)
+    total += op->weight;
+  choice = pick (m, total);
+  for (const Op *op = ops; op->op != NULL; op++)
+    {
+      if (choice < op->weight)
+        {
+          op->op (m);
+          break;
+        }
+      choice -= op->weight;
+    }
+
+  model_check (m);
+}
+
+/* ---- Making and finishing ---------------------------------------------------------- */
+
+const char *
+fifo_model_kind_name (FifoModelKind kind)
+{
+  static const char *names[] = {
+    "lock", "mutex", "semaphore", "bounded-semaphore", "event", "condition", "barrier",
+  };
+
+  g_return_val_if_fail (kind < FIFO_MODEL_N_KINDS, NULL);
+  return names[kind];
+}
+
+FifoModel *
+fifo_model_new (FifoModelKind        kind,
+                FifoModelChooseFunc  choose,
+                gpointer             choose_data,
+                const char          *replay_hint)
+{
+  FifoModel *m = g_new0 (FifoModel, 1);
+
+  g_return_val_if_fail (kind < FIFO_MODEL_N_KINDS, NULL);
+
+  m->kind = kind;
+  m->choose = choose;
+  m->choose_data = choose_data;
+  m->replay_hint = g_strdup (replay_hint);
+  m->iterating = -1;
+  m->target_live = 8;
+  for (guint i = 0; i < N_CONTEXTS; i++)
+    m->contexts[i] = g_main_context_new ();
+  m->live = g_ptr_array_new ();
+  m->retained = g_ptr_array_new ();
+  m->zombies = g_ptr_array_new_with_free_func ((GDestroyNotify) req_free);
+  m->tokens = g_array_new (FALSE, FALSE, sizeof (guint));
+  m->observed = g_array_new (FALSE, FALSE, sizeof (Observed));
+
+  switch (kind)
+    {
+    case FIFO_MODEL_LOCK:
+      {
+        static const ModeKind kinds[N_MODES] = {
+          MODE_EXCLUSIVE, MODE_EXCLUSIVE, MODE_SHARED, MODE_SHARED,
+          MODE_SEMAPHORE, MODE_SEMAPHORE, MODE_SEMAPHORE, MODE_COUNT, MODE_COUNT,
+        };
+
+        m->lock = fifo_lock_new ();
+        m->primitive = G_OBJECT (m->lock);
+        m->n_modes = N_MODES;
+        for (guint i = 0; i < N_MODES; i++)
+          {
+            m->mode_kinds[i] = kinds[i];
+            switch (kinds[i])
+              {
+              case MODE_EXCLUSIVE:
+                m->modes[i] = fifo_exclusive_mode_new ();
+                break;
+              case MODE_SHARED:
+                m->modes[i] = fifo_shared_mode_new ();
+                break;
+              case MODE_SEMAPHORE:
+                m->mode_sizes[i] = 1 + pick (m, 4);
+                m->modes[i] = fifo_semaphore_mode_new (m->mode_sizes[i]);
+                break;
+              case MODE_COUNT:
+                m->modes[i] = g_object_new (TEST_TYPE_COUNT_MODE, NULL);
+                break;
+              case N_MODE_KINDS:
+              default:
+                g_assert_not_reached ();
+              }
+          }
+        m->probe = g_object_new (TEST_TYPE_PROBE_MODE, NULL);
+        watch (m, G_OBJECT (m->lock), PROP_LOCK_N_WAITING);
+      }
+      break;
+
+    case FIFO_MODEL_MUTEX:
+      m->mutex = fifo_mutex_new ();
+      m->primitive = G_OBJECT (m->mutex);
+      watch (m, G_OBJECT (m->mutex), PROP_MUTEX_LOCKED);
+      watch (m, G_OBJECT (m->mutex), PROP_MUTEX_N_WAITING);
+      break;
+
+    case FIFO_MODEL_SEMAPHORE:
+    case FIFO_MODEL_BOUNDED_SEMAPHORE:
+      m->bounded = kind == FIFO_MODEL_BOUNDED_SEMAPHORE;
+      m->value = m->bound = m->bounded ? 1 + pick (m, 4) : pick (m, 4);
+      m->semaphore = m->bounded ? fifo_semaphore_new_bounded (m->value) : fifo_semaphore_new (m->value);
+      m->primitive = G_OBJECT (m->semaphore);
+      watch (m, G_OBJECT (m->semaphore), PROP_SEMAPHORE_VALUE);
+      watch (m, G_OBJECT (m->semaphore), PROP_SEMAPHORE_N_WAITING);
+      break;
+
+    case FIFO_MODEL_EVENT:
+      m->event = fifo_event_new ();
+      m->primitive = G_OBJECT (m->event);
+      watch (m, G_OBJECT (m->event), PROP_EVENT_IS_SET);
+      watch (m, G_OBJECT (m->event), PROP_EVENT_N_WAITING);
+      break;
+
+    case FIFO_MODEL_CONDITION:
+      if (pick (m, 2) == 0)
+        {
+          g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+
+          m->condition = fifo_condition_new (mutex);
+        }
+      else
+        {
+          m->condition = fifo_condition_new (NULL);
+        }
+      m->mutex = g_object_ref (fifo_condition_get_mutex (m->condition));
+      m->primitive = G_OBJECT (m->condition);
+      watch (m, G_OBJECT (m->condition), PROP_CONDITION_N_WAITING);
+      watch (m, G_OBJECT (m->mutex), PROP_MUTEX_LOCKED);
+      watch (m, G_OBJECT (m->mutex), PROP_MUTEX_N_WAITING);
+      break;
+
+    case FIFO_MODEL_BARRIER:
+      /* A single party (every wait passes at once) now and then. */
+      m->parties = pick (m, 8) == 0 ? 1 : 2 + pick (m, 4);
+      m->barrier = fifo_barrier_new (m->parties);
+      m->primitive = G_OBJECT (m->barrier);
+      watch (m, G_OBJECT (m->barrier), PROP_BARRIER_N_WAITING);
+      watch (m, G_OBJECT (m->barrier), PROP_BARRIER_BROKEN);
+      break;
+
+    case FIFO_MODEL_N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  return m;
+}
+
+guint64
+fifo_model_get_n_steps (FifoModel *m)
+{
+  return m->n_steps;
+}
+
+char *
+fifo_model_describe (FifoModel *m)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "%s: %" G_GUINT64_FORMAT " steps", fifo_model_kind_name (m->kind), m->n_steps);
+  if (m->kind == FIFO_MODEL_BARRIER)
+    g_string_append_printf (s, " (%u parties)", m->parties);
+  else if (m->semaphore != NULL)
+    g_string_append_printf (s, " (initial value %u)", m->bound);
+  else if (m->lock != NULL)
+    g_string_append_printf (s, " (semaphore modes of sizes %u, %u, %u)",
+                            m->mode_sizes[4], m->mode_sizes[5], m->mode_sizes[6]);
+  for (guint i = 0; i < N_STATS; i++)
+    if (m->stats[i] > 0)
+      g_string_append_printf (s, ", %" G_GUINT64_FORMAT " %s", m->stats[i], stat_names[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* One round of unblocking: what a program shutting down would do. */
+static void
+quiesce_round (FifoModel *m)
+{
+  guint token;
+
+  for (guint ctx = 0; ctx < N_CONTEXTS; ctx++)
+    {
+      trace (m, "finish: iterate context %u", ctx);
+      iterate (m, ctx, 1);
+      model_check (m);
+    }
+
+  while (take_token (m, &token))
+    {
+      release_token (m, token);
+      model_check (m);
+    }
+
+  switch (m->kind)
+    {
+    case FIFO_MODEL_SEMAPHORE:
+      /* Nobody holds a permit (it may have started with none). */
+      if (!g_queue_is_empty (&m->queue) && m->tokens->len == 0)
+        op_semaphore_extra_release (m);
+      break;
+    case FIFO_MODEL_EVENT:
+      if (!g_queue_is_empty (&m->queue))
+        op_event_set (m);
+      break;
+    case FIFO_MODEL_BARRIER:
+      if (!g_queue_is_empty (&m->queue))
+        op_barrier_abort (m);
+      break;
+    case FIFO_MODEL_CONDITION:
+      m->cond_value = G_MAXUINT;  /* every wait_for is satisfied */
+      if (!g_queue_is_empty (&m->queue) && !m->locked && g_queue_is_empty (&m->mutex_queue))
+        {
+          trace (m, "finish: take the mutex to notify");
+          if (!fifo_mutex_try_acquire (m->mutex))
+            model_fail (m, "finish: the free mutex cannot be taken");
+          m->locked = TRUE;
+          give_token (m, 0);
+          trace (m, "finish: notify_all");
+          fifo_condition_notify_all (m->condition);
+          condition_notify (m, G_MAXUINT);
+        }
+      break;
+    case FIFO_MODEL_LOCK:
+    case FIFO_MODEL_MUTEX:
+    case FIFO_MODEL_BOUNDED_SEMAPHORE:
+    case FIFO_MODEL_N_KINDS:
+    default:
+      break;
+    }
+  model_check (m);
+}
+
+void
+fifo_model_finish (FifoModel *m)
+{
+  GObject *weak[N_MODES + 3] = { NULL, };
+  guint n_weak = 0;
+
+  for (guint round = 0; m->live->len > 0 || m->tokens->len > 0; round++)
+    {
+      if (round > 1000)
+        model_fail (m, "finish: %u requests never completed", m->live->len);
+      quiesce_round (m);
+    }
+
+  if (m->kind == FIFO_MODEL_BARRIER && m->broken)
+    op_barrier_reset (m);
+  model_check (m);
+
+  /* Cancelling after delivery changes nothing. */
+  while (m->retained->len > 0)
+    {
+      Req *r = g_ptr_array_index (m->retained, 0);
+
+      r->cancelled = TRUE;
+      g_cancellable_cancel (r->cancellable);
+      model_cancel (m, r);
+      g_ptr_array_remove_index_fast (m->retained, 0);
+      req_free (r);
+      model_check (m);
+    }
+
+  for (guint ctx = 0; ctx < N_CONTEXTS; ctx++)
+    {
+      iterate (m, ctx, 2);
+      if (!g_queue_is_empty (&m->ready[ctx]))
+        model_fail (m, "finish: completions left in context %u", ctx);
+    }
+  model_check (m);
+
+  /* The primitive, its mutex and its modes must go with our references:
+   * nothing may keep them (or be kept by them). */
+  g_clear_object (&m->kept_holds);
+  weak[n_weak++] = m->primitive;
+  if (m->mutex != NULL && m->kind == FIFO_MODEL_CONDITION)
+    weak[n_weak++] = G_OBJECT (m->mutex);
+  for (guint i = 0; i < m->n_modes; i++)
+    weak[n_weak++] = G_OBJECT (m->modes[i]);
+  for (guint i = 0; i < n_weak; i++)
+    g_object_add_weak_pointer (weak[i], (gpointer *) &weak[i]);
+
+  if (m->kind == FIFO_MODEL_CONDITION)
+    g_object_unref (m->mutex);
+  g_object_unref (m->primitive);
+  for (guint i = 0; i < m->n_modes; i++)
+    g_object_unref (m->modes[i]);
+  g_clear_object (&m->probe);
+
+  for (guint i = 0; i < n_weak; i++)
+    if (weak[i] != NULL)
+      model_fail (m, "finish: object %u (%s) outlived every reference the test had",
+                  i, G_OBJECT_TYPE_NAME (weak[i]));
+
+  for (guint ctx = 0; ctx < N_CONTEXTS; ctx++)
+    g_main_context_unref (m->contexts[ctx]);
+
+  g_ptr_array_unref (m->live);
+  g_ptr_array_unref (m->retained);
+  g_ptr_array_unref (m->zombies);
+  g_array_unref (m->tokens);
+  g_array_unref (m->observed);
+  g_free (m->last_critical);
+  g_free (m->replay_hint);
+  g_free (m);
+}
