@@ -49,7 +49,7 @@ fifo_exclusive_mode_init (FifoExclusiveMode *self)
 /**
  * fifo_exclusive_mode_new:
  *
- * Creates a exclusive mode. One instance can serve every request of every
+ * Creates an exclusive mode. One instance can serve every request of every
  * lock.
  *
  * Returns: (transfer full): a new `FifoExclusiveMode`

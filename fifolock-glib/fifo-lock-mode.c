@@ -47,6 +47,9 @@
  * thread touches. A mode whose implementation raises an exception in a
  * binding is treated as incompatible: its request keeps waiting.
  *
+ * [Writing your own mode](writing-modes.html) works through an example in
+ * C, Python and JavaScript.
+ *
  * Since: 1.0
  */
 

@@ -41,7 +41,8 @@
  * Callbacks run in the thread-default main context of the thread that
  * called [method@Fifo.Lock.acquire_async], always in a later main-loop
  * iteration, never inside the call that caused them. Every function is
- * thread-safe.
+ * thread-safe. [Semantics](semantics.html) tells the whole story: strict
+ * FIFO, callbacks, cancellation, threads.
  *
  * Since: 1.0
  */
