@@ -129,34 +129,43 @@ req_done_cb (GObject      *source,
 
 /* Starts a request (for a condition: a wait, the mutex held by the caller). */
 static void
-prim_request (Prim         *p,
-              GCancellable *cancellable,
-              Req          *req)
+prim_request_with (Prim                *p,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
 {
   switch (p->kind)
     {
     case PRIM_LOCK:
-      fifo_lock_acquire_async (FIFO_LOCK (p->object), p->mode, cancellable, req_done_cb, req);
+      fifo_lock_acquire_async (FIFO_LOCK (p->object), p->mode, cancellable, callback, user_data);
       break;
     case PRIM_MUTEX:
-      fifo_mutex_acquire_async (FIFO_MUTEX (p->object), cancellable, req_done_cb, req);
+      fifo_mutex_acquire_async (FIFO_MUTEX (p->object), cancellable, callback, user_data);
       break;
     case PRIM_SEMAPHORE:
-      fifo_semaphore_acquire_async (FIFO_SEMAPHORE (p->object), cancellable, req_done_cb, req);
+      fifo_semaphore_acquire_async (FIFO_SEMAPHORE (p->object), cancellable, callback, user_data);
       break;
     case PRIM_EVENT:
-      fifo_event_wait_async (FIFO_EVENT (p->object), cancellable, req_done_cb, req);
+      fifo_event_wait_async (FIFO_EVENT (p->object), cancellable, callback, user_data);
       break;
     case PRIM_BARRIER:
-      fifo_barrier_wait_async (FIFO_BARRIER (p->object), cancellable, req_done_cb, req);
+      fifo_barrier_wait_async (FIFO_BARRIER (p->object), cancellable, callback, user_data);
       break;
     case PRIM_CONDITION:
-      fifo_condition_wait_async (FIFO_CONDITION (p->object), cancellable, req_done_cb, req);
+      fifo_condition_wait_async (FIFO_CONDITION (p->object), cancellable, callback, user_data);
       break;
     case N_PRIMS:
     default:
       g_assert_not_reached ();
     }
+}
+
+static void
+prim_request (Prim         *p,
+              GCancellable *cancellable,
+              Req          *req)
+{
+  prim_request_with (p, cancellable, req_done_cb, req);
 }
 
 /* Lock, mutex, semaphore (of one permit), a condition's mutex: take it now. */
@@ -927,37 +936,18 @@ unreachable_cb (GObject      *source,
   g_assert_not_reached ();
 }
 
-/* A request made in @context (made the thread-default for the call). */
+/* A request made in @context (made the thread-default for the call); not
+ * a condition wait, which needs its mutex held. */
 static void
-request_in (GMainContext *context,
-            Prim         *p,
-            GCancellable *cancellable,
-            GAsyncReadyCallback callback,
-            gpointer      user_data)
+request_in (GMainContext        *context,
+            Prim                *p,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
 {
+  g_assert (p->kind != PRIM_CONDITION);
   g_main_context_push_thread_default (context);
-  switch (p->kind)
-    {
-    case PRIM_LOCK:
-      fifo_lock_acquire_async (FIFO_LOCK (p->object), p->mode, cancellable, callback, user_data);
-      break;
-    case PRIM_MUTEX:
-      fifo_mutex_acquire_async (FIFO_MUTEX (p->object), cancellable, callback, user_data);
-      break;
-    case PRIM_SEMAPHORE:
-      fifo_semaphore_acquire_async (FIFO_SEMAPHORE (p->object), cancellable, callback, user_data);
-      break;
-    case PRIM_EVENT:
-      fifo_event_wait_async (FIFO_EVENT (p->object), cancellable, callback, user_data);
-      break;
-    case PRIM_BARRIER:
-      fifo_barrier_wait_async (FIFO_BARRIER (p->object), cancellable, callback, user_data);
-      break;
-    case PRIM_CONDITION:
-    case N_PRIMS:
-    default:
-      g_assert_not_reached ();
-    }
+  prim_request_with (p, cancellable, callback, user_data);
   g_main_context_pop_thread_default (context);
 }
 
