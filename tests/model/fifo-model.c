@@ -1205,14 +1205,18 @@ pop_context (FifoModel *m,
   g_main_context_pop_thread_default (m->contexts[ctx]);
 }
 
-/* Iterates @ctx @n times (with it as the thread-default context, as a
- * thread running its main loop has it), then checks that exactly the
- * model's ready list for it was delivered, in order. Fewer than a batch
- * are ready at any time, so one iteration delivers them all. */
+/* Iterates @ctx @n times, then checks that exactly the model's ready list
+ * for it was delivered, in order. Fewer than a batch are ready at any time,
+ * so one iteration delivers them all. @as_default: with @ctx as the
+ * thread-default context, as a thread running its main loop has it;
+ * otherwise the global default one stays the thread-default, as when
+ * g_main_loop_run() runs a loop of a new context. Completions are due in
+ * the caller's context either way. */
 static void
-iterate (FifoModel *m,
-         guint      ctx,
-         guint      n)
+iterate_full (FifoModel *m,
+              guint      ctx,
+              guint      n,
+              gboolean   as_default)
 {
   guint next = 0;
   Req *r;
@@ -1220,11 +1224,13 @@ iterate (FifoModel *m,
   m->stats[STAT_ITERATE]++;
   for (guint i = 0; i < n; i++)
     {
-      push_context (m, ctx);
+      if (as_default)
+        push_context (m, ctx);
       m->iterating = ctx;
       g_main_context_iteration (m->contexts[ctx], FALSE);
       m->iterating = -1;
-      pop_context (m, ctx);
+      if (as_default)
+        pop_context (m, ctx);
     }
 
   if (n == 0)
@@ -1264,13 +1270,22 @@ iterate (FifoModel *m,
 }
 
 static void
+iterate (FifoModel *m,
+         guint      ctx,
+         guint      n)
+{
+  iterate_full (m, ctx, n, TRUE);
+}
+
+static void
 op_iterate (FifoModel *m)
 {
   guint ctx = pick (m, N_CONTEXTS);
   guint n = pick (m, 4);
+  gboolean as_default = pick (m, 4) != 0;
 
-  trace (m, "iterate context %u, %u times", ctx, n);
-  iterate (m, ctx, n);
+  trace (m, "iterate context %u, %u times%s", ctx, n, as_default ? "" : " (not the thread-default)");
+  iterate_full (m, ctx, n, as_default);
 }
 
 static void
