@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "fifo-condition.h"
+#include "fifo-dispatcher-private.h"
 #include "fifo-mutex-private.h"
 #include "fifo-result-private.h"
 
@@ -142,15 +143,39 @@ fifo_condition_revoke (FifoWaitQueue *queue,
   return TRUE;
 }
 
-/* Holding the mutex, but its context is gone: nobody will release it. */
+static const FifoOperation wait_for_op, wait_for_done_op;
+
+/* Completed, but its context is gone: nobody will run its callback, nor
+ * release the mutex it holds for its caller. A wait holds the mutex
+ * whatever its outcome; a notified one passes its notification on (a
+ * cancelled one already did, or was never notified). A wait_for()'s own
+ * completion holds the mutex only after waiting (its last wait consumed the
+ * notification); when the predicate held at once it holds nothing. */
 static void
 fifo_condition_abandon (FifoWaitQueue *queue,
                         FifoWaiter    *waiter)
 {
   FifoCondition *self = FIFO_CONDITION (waiter->source_object);
+  FifoWaitQueue *mutex_queue = fifo_mutex_get_wait_queue (self->mutex);
 
-  fifo_mutex_release_locked (self->mutex);
-  fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
+  if (waiter->op == &wait_for_op)
+    return;
+
+  if (waiter->op != &wait_for_done_op && waiter->outcome == FIFO_OUTCOME_SUCCESS)
+    fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
+
+  /* A wait ends queued at the mutex; a wait_for()'s completion stays at the
+   * condition, which locks first. */
+  if (queue == mutex_queue)
+    {
+      fifo_mutex_release_locked (self->mutex);
+    }
+  else
+    {
+      fifo_wait_queue_lock (mutex_queue);
+      fifo_mutex_release_locked (self->mutex);
+      fifo_wait_queue_unlock_into (mutex_queue, queue);
+    }
 }
 
 static void
@@ -173,7 +198,10 @@ typedef struct _WaitFor WaitFor;
 static void wait_for_free (WaitFor *wait_for);
 
 static const FifoOperation wait_op = { (gpointer) fifo_condition_wait_async, &fifo_condition_queue_class, NULL };
+/* wait_for()'s completion when the predicate held at once, and after
+ * waiting (then holding the mutex). */
 static const FifoOperation wait_for_op = { (gpointer) fifo_condition_wait_for_async, &fifo_condition_queue_class, NULL };
+static const FifoOperation wait_for_done_op = { (gpointer) fifo_condition_wait_for_async, &fifo_condition_queue_class, NULL };
 /* One wait of a wait_for(): a wait whose callback is ours. */
 static const FifoOperation wait_for_step_op = { (gpointer) fifo_condition_wait_async, &fifo_condition_queue_class,
                                                 (GDestroyNotify) wait_for_free };
@@ -434,11 +462,9 @@ struct _WaitFor
   GCancellable           *cancellable;
   GAsyncReadyCallback     callback;
   gpointer                user_data;
-  /* The caller's (NULL: the global default), where every step is
-   * delivered even when it is iterated without being the thread-default.
-   * Not a reference, which would keep it from ever being destroyed: when
-   * it is, the pending step is abandoned and frees us. */
-  GMainContext           *context;
+  /* The caller's context's: every step, and the completion, are delivered
+   * there, even when it is iterated without being the thread-default. */
+  FifoDispatcher         *dispatcher;
 };
 
 static void
@@ -447,30 +473,8 @@ wait_for_free (WaitFor *wait_for)
   if (wait_for->predicate_data_destroy != NULL)
     wait_for->predicate_data_destroy (wait_for->predicate_data);
   g_clear_object (&wait_for->cancellable);
+  g_clear_pointer (&wait_for->dispatcher, fifo_dispatcher_unref);
   g_free (wait_for);
-}
-
-static void wait_for_step_cb (GObject      *source,
-                              GAsyncResult *result,
-                              gpointer      data);
-
-/* Submits the next step, or the completion, in the caller's context. We
- * run in a dispatch of that context, so this thread owns it and may push
- * it. */
-static void
-wait_for_continue (FifoCondition *self,
-                   WaitFor       *wait_for,
-                   gboolean       done,
-                   FifoOutcome    outcome)
-{
-  g_main_context_push_thread_default (wait_for->context);
-  if (done)
-    fifo_wait_queue_submit_done (&self->queue, &wait_for_op, outcome,
-                                 wait_for->callback, wait_for->user_data);
-  else
-    fifo_wait_queue_submit (&self->queue, &wait_for_step_op, NULL, FALSE,
-                            wait_for->cancellable, wait_for_step_cb, wait_for);
-  g_main_context_pop_thread_default (wait_for->context);
 }
 
 static void
@@ -489,9 +493,16 @@ wait_for_step_cb (GObject      *source,
   else
     done = wait_for->predicate (wait_for->predicate_data);
 
-  wait_for_continue (self, wait_for, done, outcome);
-  if (done)
-    wait_for_free (wait_for);
+  if (!done)
+    {
+      fifo_wait_queue_submit_to (&self->queue, &wait_for_step_op, wait_for->dispatcher,
+                                 wait_for->cancellable, wait_for_step_cb, wait_for);
+      return;
+    }
+
+  fifo_wait_queue_submit_done_to (&self->queue, &wait_for_done_op, wait_for->dispatcher,
+                                  outcome, wait_for->callback, wait_for->user_data);
+  wait_for_free (wait_for);
 }
 
 /**
@@ -518,9 +529,11 @@ wait_for_step_cb (GObject      *source,
  * cancelled.
  *
  * If that main context is destroyed before @callback runs, @callback never
- * runs, the mutex is released on the caller's behalf if it was re-acquired,
- * and @predicate_data_destroy is called from the thread that destroyed the
- * context.
+ * runs and the wait is passed over, as every request of a destroyed
+ * context is: the mutex is released if it was re-acquired on the caller's
+ * behalf, and @predicate_data_destroy is called — by the thread that
+ * destroyed the context or, if the wait was not notified yet, by the thread
+ * whose notification later reaches it.
  *
  * Since: 1.0
  */
@@ -562,9 +575,9 @@ fifo_condition_wait_for_async (FifoCondition          *self,
   wait_for->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   wait_for->callback = callback;
   wait_for->user_data = user_data;
-  wait_for->context = g_main_context_get_thread_default ();
-  fifo_wait_queue_submit (&self->queue, &wait_for_step_op, NULL, FALSE,
-                          cancellable, wait_for_step_cb, wait_for);
+  wait_for->dispatcher = fifo_dispatcher_ref_thread_default ();
+  fifo_wait_queue_submit_to (&self->queue, &wait_for_step_op, wait_for->dispatcher,
+                             cancellable, wait_for_step_cb, wait_for);
 }
 
 /**

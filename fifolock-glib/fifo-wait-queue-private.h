@@ -116,9 +116,9 @@ struct _FifoWaitQueueClass
   gboolean (*revoke)  (FifoWaitQueue *queue,
                        FifoWaiter    *waiter);
 
-  /* Locked. @waiter was completed with success but will never be delivered:
-   * its main context is gone. Give back what it was granted. Default
-   * (NULL): revoke(). */
+  /* Locked. @waiter was completed, with any outcome, but will never be
+   * delivered: its main context is gone. Give back whatever it holds for
+   * its caller. Default (NULL): revoke() if it succeeded. */
   void     (*abandon) (FifoWaitQueue *queue,
                        FifoWaiter    *waiter);
 
@@ -239,6 +239,22 @@ void        fifo_wait_queue_submit_done   (FifoWaitQueue            *queue,
                                            FifoOutcome               outcome,
                                            GAsyncReadyCallback       callback,
                                            gpointer                  user_data);
+
+/* The same for the continuation of an operation, from a callback of the
+ * library's own: its callback is due in @dispatcher (the original
+ * caller's), whatever the thread-default context is now. */
+void        fifo_wait_queue_submit_to     (FifoWaitQueue            *queue,
+                                           const FifoOperation      *op,
+                                           FifoDispatcher           *dispatcher,
+                                           GCancellable             *cancellable,
+                                           GAsyncReadyCallback       callback,
+                                           gpointer                  user_data);
+void        fifo_wait_queue_submit_done_to (FifoWaitQueue           *queue,
+                                            const FifoOperation     *op,
+                                            FifoDispatcher          *dispatcher,
+                                            FifoOutcome              outcome,
+                                            GAsyncReadyCallback      callback,
+                                            gpointer                 user_data);
 
 /* Waits, blocking the calling thread. @data is borrowed. Returns the
  * outcome; @value receives the waiter's delivered value. */

@@ -562,12 +562,13 @@ fifo_waiter_abandon_one (FifoWaiter *waiter)
   const FifoWaitQueueClass *klass = waiter->op->klass;
   GObject *owner = g_object_ref (queue->owner);
 
-  if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_READY &&
-      waiter->outcome == FIFO_OUTCOME_SUCCESS)
+  if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_READY)
     {
+      /* Only the policy knows what a failed waiter holds (a condition wait
+       * holds the mutex even when cancelled). */
       if (klass->abandon != NULL)
         klass->abandon (queue, waiter);
-      else if (klass->revoke != NULL)
+      else if (klass->revoke != NULL && waiter->outcome == FIFO_OUTCOME_SUCCESS)
         klass->revoke (queue, waiter);
     }
 
@@ -644,9 +645,11 @@ fifo_waiter_admit (FifoWaitQueue *queue,
   fifo_wait_queue_unlock (queue);
 }
 
+/* @dispatcher: NULL for the thread-default context's. */
 static FifoWaiter *
 fifo_waiter_new (FifoWaitQueue       *queue,
                  const FifoOperation *op,
+                 FifoDispatcher      *dispatcher,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
@@ -659,7 +662,8 @@ fifo_waiter_new (FifoWaitQueue       *queue,
   waiter->source_object = g_object_ref (queue->owner);
   waiter->callback = callback;
   waiter->user_data = user_data;
-  waiter->dispatcher = fifo_dispatcher_ref_thread_default ();
+  waiter->dispatcher = dispatcher != NULL ? fifo_dispatcher_ref (dispatcher)
+                                          : fifo_dispatcher_ref_thread_default ();
 
   return waiter;
 }
@@ -673,12 +677,34 @@ fifo_wait_queue_submit (FifoWaitQueue       *queue,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  FifoWaiter *waiter = fifo_waiter_new (queue, op, callback, user_data);
+  FifoWaiter *waiter = fifo_waiter_new (queue, op, NULL, callback, user_data);
 
   waiter->data.pointer = data;
   waiter->data_is_object = data_is_object;
 
   fifo_waiter_admit (queue, waiter, cancellable);
+}
+
+void
+fifo_wait_queue_submit_to (FifoWaitQueue       *queue,
+                           const FifoOperation *op,
+                           FifoDispatcher      *dispatcher,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  fifo_waiter_admit (queue, fifo_waiter_new (queue, op, dispatcher, callback, user_data),
+                     cancellable);
+}
+
+static void
+fifo_wait_queue_complete_new (FifoWaitQueue *queue,
+                              FifoWaiter    *waiter,
+                              FifoOutcome    outcome)
+{
+  fifo_wait_queue_lock (queue);
+  fifo_waiter_complete (queue, waiter, outcome);
+  fifo_wait_queue_unlock (queue);
 }
 
 void
@@ -688,11 +714,20 @@ fifo_wait_queue_submit_done (FifoWaitQueue       *queue,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  FifoWaiter *waiter = fifo_waiter_new (queue, op, callback, user_data);
+  fifo_wait_queue_complete_new (queue, fifo_waiter_new (queue, op, NULL, callback, user_data),
+                                outcome);
+}
 
-  fifo_wait_queue_lock (queue);
-  fifo_waiter_complete (queue, waiter, outcome);
-  fifo_wait_queue_unlock (queue);
+void
+fifo_wait_queue_submit_done_to (FifoWaitQueue       *queue,
+                                const FifoOperation *op,
+                                FifoDispatcher      *dispatcher,
+                                FifoOutcome          outcome,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  fifo_wait_queue_complete_new (queue, fifo_waiter_new (queue, op, dispatcher, callback, user_data),
+                                outcome);
 }
 
 FifoOutcome

@@ -1288,6 +1288,255 @@ test_wait_for_context_destroyed (void)
   req_clear (&other);
 }
 
+/* What a wait_for()'s predicate looks at, and what its destroy notify
+ * records. */
+typedef struct
+{
+  gboolean  holds;
+  guint     n_checked;
+  guint     n_destroyed;
+  GThread  *destroyed_in;
+} Predicate;
+
+static gboolean
+predicate_holds (gpointer data)
+{
+  Predicate *predicate = data;
+
+  predicate->n_checked++;
+  return predicate->holds;
+}
+
+static void
+predicate_destroyed (gpointer data)
+{
+  Predicate *predicate = data;
+
+  predicate->n_destroyed++;
+  predicate->destroyed_in = g_thread_self ();
+}
+
+/* The mutex (a condition's) serves one more request, and is free after. */
+static void
+assert_mutex_works (FifoMutex *mutex)
+{
+  Req next = { 0, };
+
+  g_assert_false (fifo_mutex_get_locked (mutex));
+  fifo_mutex_acquire_async (mutex, NULL, req_done_cb, &next);
+  fifo_test_wait_for (&next.done);
+  assert_ok (&next);
+  fifo_mutex_release (mutex);
+  g_assert_false (fifo_mutex_get_locked (mutex));
+  req_clear (&next);
+}
+
+/* A condition wait (or wait_for), cancelled, its context destroyed before
+ * the cancellation is delivered: cancelled, it re-acquired the mutex at
+ * once (a wait always ends holding it), and that is given back. */
+static void
+test_condition_cancelled_context_destroyed (gconstpointer data)
+{
+  gboolean wait_for = GPOINTER_TO_INT (data);
+  g_autoptr(FifoCondition) condition = fifo_condition_new (NULL);
+  FifoMutex *mutex = fifo_condition_get_mutex (condition);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GMainContext *context = g_main_context_new ();
+  Predicate predicate = { FALSE, 0, 0, NULL };
+
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  g_main_context_push_thread_default (context);
+  if (wait_for)
+    fifo_condition_wait_for_async (condition, predicate_holds, &predicate, predicate_destroyed,
+                                   cancellable, unreachable_cb, NULL);
+  else
+    fifo_condition_wait_async (condition, cancellable, unreachable_cb, NULL);
+  g_main_context_pop_thread_default (context);
+  g_assert_false (fifo_mutex_get_locked (mutex));
+
+  g_cancellable_cancel (cancellable);
+  g_assert_true (fifo_mutex_get_locked (mutex));
+  g_main_context_unref (context);
+
+  g_assert_false (fifo_mutex_get_locked (mutex));
+  g_assert_cmpuint (fifo_condition_get_n_waiting (condition), ==, 0);
+  g_assert_cmpuint (predicate.n_destroyed, ==, wait_for ? 1 : 0);
+  assert_mutex_works (mutex);
+}
+
+/* A wait_for() whose predicate holds at once, made by code that does not
+ * hold the mutex (which it need not then), its context destroyed before
+ * its callback: it took nothing, so it gives nothing back — the mutex
+ * stays with whoever holds it. */
+static void
+test_wait_for_at_once_context_destroyed (void)
+{
+  g_autoptr(FifoCondition) condition = fifo_condition_new (NULL);
+  FifoMutex *mutex = fifo_condition_get_mutex (condition);
+  GMainContext *context = g_main_context_new ();
+  Predicate predicate = { TRUE, 0, 0, NULL };
+
+  g_assert_true (fifo_mutex_try_acquire (mutex));  /* somebody else's */
+  g_main_context_push_thread_default (context);
+  fifo_condition_wait_for_async (condition, predicate_holds, &predicate, predicate_destroyed,
+                                 NULL, unreachable_cb, NULL);
+  g_main_context_pop_thread_default (context);
+  g_assert_cmpuint (predicate.n_destroyed, ==, 1);  /* the wait is over */
+  g_main_context_unref (context);
+
+  g_assert_true (fifo_mutex_get_locked (mutex));
+  fifo_mutex_release (mutex);
+  assert_mutex_works (mutex);
+}
+
+typedef struct
+{
+  FifoMutex    *mutex;
+  GMainContext *context;
+  Req           req;
+  gint          queued;
+} MutexThread;
+
+/* Queues for the mutex, then sleeps in its context's poll(): only a
+ * wake-up brings it back. */
+static gpointer
+mutex_thread (gpointer data)
+{
+  MutexThread *t = data;
+
+  g_main_context_push_thread_default (t->context);
+  fifo_mutex_acquire_async (t->mutex, NULL, req_done_cb, &t->req);
+  g_atomic_int_set (&t->queued, TRUE);
+  while (!t->req.done)
+    g_main_context_iteration (t->context, TRUE);
+  g_main_context_pop_thread_default (t->context);
+  return NULL;
+}
+
+static void
+count_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* A wait_for() that waited, then held: its completion is ready, holding
+ * the mutex for the caller, when its context is destroyed. The mutex goes
+ * to the next in line — a request of another thread, asleep in poll(),
+ * which must be woken — and no notification is passed on: the one the
+ * wait consumed was for it, and no other waiter is woken. */
+static void
+test_wait_for_completion_context_destroyed (void)
+{
+  g_autoptr(FifoCondition) condition = fifo_condition_new (NULL);
+  FifoMutex *mutex = fifo_condition_get_mutex (condition);
+  g_autoptr(FifoEvent) event = fifo_event_new ();
+  GMainContext *context = g_main_context_new ();
+  Predicate predicate = { FALSE, 0, 0, NULL };
+  MutexThread t = { mutex, g_main_context_new (), { 0, }, FALSE };
+  Req plain = { 0, };
+  guint n_events = 0;
+  GThread *thread;
+
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  g_main_context_push_thread_default (context);
+  fifo_condition_wait_for_async (condition, predicate_holds, &predicate, predicate_destroyed,
+                                 NULL, unreachable_cb, NULL);
+  /* Completions to deliver after the wait's: more than a dispatch's batch,
+   * so that the wait_for()'s own completion, queued behind them when its
+   * wait is delivered, is still waiting when the context goes. */
+  for (guint i = 0; i < 1000; i++)
+    fifo_event_wait_async (event, NULL, count_cb, &n_events);
+  g_main_context_pop_thread_default (context);
+
+  /* Another waiter, never notified. */
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  fifo_condition_wait_async (condition, NULL, req_done_cb, &plain);
+
+  /* The wait_for() is notified (it came first) and re-acquires the mutex. */
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  predicate.holds = TRUE;
+  fifo_condition_notify (condition, 1);
+  fifo_mutex_release (mutex);
+  fifo_event_set (event);
+  g_main_context_iteration (context, FALSE);
+  g_assert_cmpuint (predicate.n_checked, ==, 2);
+  g_assert_cmpuint (n_events, <, 1000);
+  g_assert_true (fifo_mutex_get_locked (mutex));
+
+  thread = g_thread_new ("mutex", mutex_thread, &t);
+  while (!g_atomic_int_get (&t.queued))
+    g_thread_yield ();
+  g_usleep (G_USEC_PER_SEC / 20);  /* into poll(), most likely */
+
+  g_main_context_unref (context);
+  g_thread_join (thread);          /* hangs if the wake-up was lost */
+  assert_ok (&t.req);
+  g_assert_cmpuint (predicate.n_destroyed, ==, 1);
+
+  fifo_test_drain ();
+  g_assert_false (plain.done);
+  g_assert_cmpuint (fifo_condition_get_n_waiting (condition), ==, 1);
+
+  /* The thread's hold ends; the other waiter still works. */
+  fifo_mutex_release (mutex);
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  fifo_condition_notify_all (condition);
+  fifo_mutex_release (mutex);
+  fifo_test_wait_for (&plain.done);
+  assert_ok (&plain);
+  fifo_mutex_release (mutex);
+  assert_mutex_works (mutex);
+  req_clear (&plain);
+  req_clear (&t.req);
+  g_main_context_unref (t.context);
+}
+
+static gpointer
+notify_one_thread (gpointer data)
+{
+  FifoCondition *condition = data;
+  FifoMutex *mutex = fifo_condition_get_mutex (condition);
+
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  fifo_condition_notify (condition, 1);
+  fifo_mutex_release (mutex);
+  return NULL;
+}
+
+/* A wait_for() still waiting for a notification when its context is
+ * destroyed keeps its place, like every request still queued: the
+ * notification that reaches it passes it over, in the notifying thread —
+ * the mutex is given back, the predicate data destroyed there. */
+static void
+test_wait_for_waiting_context_destroyed (void)
+{
+  g_autoptr(FifoCondition) condition = fifo_condition_new (NULL);
+  FifoMutex *mutex = fifo_condition_get_mutex (condition);
+  GMainContext *context = g_main_context_new ();
+  Predicate predicate = { FALSE, 0, 0, NULL };
+  GThread *thread;
+
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  g_main_context_push_thread_default (context);
+  fifo_condition_wait_for_async (condition, predicate_holds, &predicate, predicate_destroyed,
+                                 NULL, unreachable_cb, NULL);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  g_assert_cmpuint (predicate.n_destroyed, ==, 0);
+  g_assert_cmpuint (fifo_condition_get_n_waiting (condition), ==, 1);
+
+  thread = g_thread_new ("notify", notify_one_thread, condition);
+  g_thread_join (thread);
+
+  g_assert_cmpuint (predicate.n_destroyed, ==, 1);
+  g_assert_true (predicate.destroyed_in == thread);
+  g_assert_cmpuint (predicate.n_checked, ==, 1);
+  g_assert_cmpuint (fifo_condition_get_n_waiting (condition), ==, 0);
+  assert_mutex_works (mutex);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1336,6 +1585,13 @@ main (int    argc,
   g_test_add_func ("/lifetimes/context-never-iterated", test_context_never_iterated);
   g_test_add_func ("/lifetimes/context-not-thread-default/wait-for", test_wait_for_callers_context);
   g_test_add_func ("/lifetimes/context-destroyed/wait-for", test_wait_for_context_destroyed);
+  g_test_add_data_func ("/lifetimes/context-destroyed/condition-cancelled/wait", GINT_TO_POINTER (FALSE),
+                        test_condition_cancelled_context_destroyed);
+  g_test_add_data_func ("/lifetimes/context-destroyed/condition-cancelled/wait-for", GINT_TO_POINTER (TRUE),
+                        test_condition_cancelled_context_destroyed);
+  g_test_add_func ("/lifetimes/context-destroyed/wait-for-at-once", test_wait_for_at_once_context_destroyed);
+  g_test_add_func ("/lifetimes/context-destroyed/wait-for-completion", test_wait_for_completion_context_destroyed);
+  g_test_add_func ("/lifetimes/context-destroyed/wait-for-waiting", test_wait_for_waiting_context_destroyed);
 
   return g_test_run ();
 }
