@@ -50,7 +50,7 @@ cancelled_blocking_error (void)
 static void
 bind_build_tree (void)
 {
-  g_autoptr(GError) error = cancelled_blocking_error ();
+  g_error_free (cancelled_blocking_error ());
 
   g_assert_nonnull (bindtextdomain (GETTEXT_PACKAGE, localedir));
   g_assert_nonnull (bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8"));
