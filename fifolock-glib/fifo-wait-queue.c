@@ -468,6 +468,40 @@ fifo_wait_queue_cancel_default (FifoWaitQueue *queue,
     queue->klass->removed (queue, was_head);
 }
 
+/* The cancellables whose "cancelled" emission this thread is in, running
+ * a handler of ours: g_cancellable_disconnect() on one of them would wait
+ * for the emission to end, which it never would. */
+typedef struct _CancelledEmission CancelledEmission;
+struct _CancelledEmission
+{
+  GCancellable      *cancellable;
+  CancelledEmission *outer;
+};
+
+static _Thread_local CancelledEmission *cancelled_emissions;
+
+/* Unlocked. Makes sure @waiter's handler will not run again, nor is running
+ * in another thread, so that @waiter can be freed. */
+static void
+fifo_waiter_disconnect (FifoWaiter *waiter)
+{
+  if (waiter->cancelled_id == 0)
+    return;
+
+  for (CancelledEmission *emission = cancelled_emissions; emission != NULL; emission = emission->outer)
+    if (emission->cancellable == waiter->cancellable)
+      {
+        /* The emission runs here, so the handler is not running elsewhere;
+         * disconnected, it is skipped if it has not run yet. */
+        g_signal_handler_disconnect (waiter->cancellable, waiter->cancelled_id);
+        waiter->cancelled_id = 0;
+        return;
+      }
+
+  g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
+  waiter->cancelled_id = 0;
+}
+
 static void
 fifo_waiter_cancelled_cb (GCancellable *cancellable,
                           gpointer      data)
@@ -478,6 +512,11 @@ fifo_waiter_cancelled_cb (GCancellable *cancellable,
   /* Once unlocked, the waiter may be delivered and drop the last reference
    * to the owner, which the unlock still notifies. */
   GObject *owner = g_object_ref (queue->owner);
+  /* The unlock may pass over waiters whose context is gone, at once, and
+   * disconnect them from this very cancellable. */
+  CancelledEmission emission = { cancellable, cancelled_emissions };
+
+  cancelled_emissions = &emission;
 
   /* Settling the waiter disconnects this handler first, and that waits for
    * a running handler to return: the waiter outlives us. */
@@ -515,6 +554,7 @@ fifo_waiter_cancelled_cb (GCancellable *cancellable,
 
   fifo_wait_queue_unlock (queue);
   g_object_unref (owner);
+  cancelled_emissions = emission.outer;
 }
 
 FifoOutcome
@@ -534,11 +574,7 @@ fifo_waiter_settle (FifoWaiter *waiter)
     }
 
   /* Never with a queue locked: it waits for a running handler. */
-  if (waiter->cancelled_id != 0)
-    {
-      g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
-      waiter->cancelled_id = 0;
-    }
+  fifo_waiter_disconnect (waiter);
 
   return waiter->outcome;
 }
@@ -576,9 +612,7 @@ fifo_waiter_abandon_one (FifoWaiter *waiter)
   fifo_wait_queue_unlock (queue);
   g_object_unref (owner);
 
-  if (waiter->cancelled_id != 0)
-    g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
-  waiter->cancelled_id = 0;
+  fifo_waiter_disconnect (waiter);
   if (waiter->op->free_orphaned_user_data != NULL)
     waiter->op->free_orphaned_user_data (waiter->user_data);
   fifo_waiter_free (waiter);

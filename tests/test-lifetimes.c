@@ -1537,6 +1537,76 @@ test_wait_for_waiting_context_destroyed (void)
   assert_mutex_works (mutex);
 }
 
+/* A request still queued when its context is destroyed, then cancelled:
+ * it leaves the queue, inside its own GCancellable::cancelled handler, and
+ * its callback never runs. */
+static void
+test_cancel_queued_context_destroyed (gconstpointer data)
+{
+  PrimKind kind = GPOINTER_TO_UINT (data);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GMainContext *context = g_main_context_new ();
+  Prim p;
+
+  gboolean held = kind != PRIM_EVENT && kind != PRIM_BARRIER;
+
+  prim_init (&p, kind);
+  /* Held, so that it queues (an event, a barrier of two parties, queue
+   * anyway). */
+  if (held)
+    g_assert_true (prim_try (&p));
+
+  request_in (context, &p, cancellable, unreachable_cb, NULL);
+  g_assert_cmpuint (prim_n_waiting (&p), ==, 1);
+  g_main_context_unref (context);
+  g_assert_cmpuint (prim_n_waiting (&p), ==, 1);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_cmpuint (prim_n_waiting (&p), ==, 0);
+
+  if (held)
+    {
+      prim_release (&p);
+      g_assert_true (prim_try (&p));
+      prim_release (&p);
+    }
+  fifo_test_drain ();
+  prim_clear (&p);
+}
+
+/* Two requests on one cancellable: one granted but not delivered yet, in a
+ * live context, and one queued behind it in a destroyed one. Cancelling
+ * takes the first one's grant back and hands it to the second, which is
+ * passed over at once — during the cancellable's emission, before its own
+ * handler ran — and hands the mutex on again: free. */
+static void
+test_cancel_hands_to_dead_context (void)
+{
+  g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GMainContext *context = g_main_context_new ();
+  Req first = { 0, };
+
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  fifo_mutex_acquire_async (mutex, cancellable, req_done_cb, &first);
+  g_main_context_push_thread_default (context);
+  fifo_mutex_acquire_async (mutex, cancellable, unreachable_cb, NULL);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+
+  fifo_mutex_release (mutex);  /* granted to the first, not delivered */
+  g_assert_true (fifo_mutex_get_locked (mutex));
+  g_assert_cmpuint (fifo_mutex_get_n_waiting (mutex), ==, 1);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (fifo_mutex_get_locked (mutex));
+  g_assert_cmpuint (fifo_mutex_get_n_waiting (mutex), ==, 0);
+  fifo_test_wait_for (&first.done);
+  assert_cancelled (&first);
+  assert_mutex_works (mutex);
+  req_clear (&first);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1573,8 +1643,11 @@ main (int    argc,
   for (PrimKind kind = PRIM_MUTEX; kind <= PRIM_BARRIER; kind++)
     {
       g_autofree char *queued = g_strdup_printf ("/lifetimes/context-destroyed/queued/%s", prim_names[kind]);
+      g_autofree char *cancelled_queued = g_strdup_printf ("/lifetimes/context-destroyed/queued-cancelled/%s",
+                                                           prim_names[kind]);
 
       g_test_add_data_func (queued, GUINT_TO_POINTER (kind), test_context_destroyed_queued);
+      g_test_add_data_func (cancelled_queued, GUINT_TO_POINTER (kind), test_cancel_queued_context_destroyed);
     }
   for (PrimKind kind = PRIM_LOCK; kind <= PRIM_BARRIER; kind++)
     {
@@ -1592,6 +1665,7 @@ main (int    argc,
   g_test_add_func ("/lifetimes/context-destroyed/wait-for-at-once", test_wait_for_at_once_context_destroyed);
   g_test_add_func ("/lifetimes/context-destroyed/wait-for-completion", test_wait_for_completion_context_destroyed);
   g_test_add_func ("/lifetimes/context-destroyed/wait-for-waiting", test_wait_for_waiting_context_destroyed);
+  g_test_add_func ("/lifetimes/context-destroyed/cancel-hands-on", test_cancel_hands_to_dead_context);
 
   return g_test_run ();
 }
