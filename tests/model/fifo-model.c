@@ -16,6 +16,20 @@
  *    FifoBarrier (the cycle stands) and FifoCondition (the waiter keeps the
  *    mutex, reports the cancellation, and passes its notification on);
  *    cancelling after delivery does nothing.
+ *  - now and then a context is destroyed (its only reference dropped) and a
+ *    new one takes its slot; the requests of the dead one become orphans:
+ *    their callbacks never run. An orphan completed but not delivered is
+ *    passed over during the unref; one still queued keeps its place and is
+ *    passed over when it completes. Passing over gives back, at once and
+ *    as a release would, what the request holds: a granted lock mode,
+ *    mutex or permit, a condition wait's mutex (whatever its outcome; a
+ *    notified wait also passes its notification on), a wait_for's mutex if
+ *    it waited. Nothing else (cancelled, failed, event waits, barrier
+ *    parties, a wait_for whose predicate held at once).
+ *
+ *    Cancelling a queued orphan takes it out (and runs no callback): it
+ *    completes, cancelled, and is passed over inside its own
+ *    GCancellable::cancelled handler.
  *
  * Both sides see exactly the same operations; after each one the driver
  * compares what the library reports (counts, properties, their
@@ -76,6 +90,8 @@ typedef enum {
   REQ_READY,      /* completed; in its context's ready list */
   REQ_DELIVERED,  /* its callback ran */
   REQ_MISUSE,     /* refused by a g_critical: must never complete */
+  REQ_ORPHAN,     /* completed in a destroyed context: to be passed over */
+  REQ_PASSED,     /* passed over: its callback never runs */
 } ReqState;
 
 typedef enum {
@@ -116,6 +132,8 @@ typedef struct
   gboolean       holds_mutex_at_end; /* delivered holding the mutex */
   guint          target;             /* wait_for: until value >= target */
   gboolean       final;              /* wait_for: its own completion */
+  /* its context was destroyed: never delivered, passed over instead */
+  gboolean       orphaned;
   /* what the library did */
   guint          n_callbacks;
 } Req;
@@ -173,6 +191,9 @@ typedef enum {
   STAT_CONTROL,        /* set, clear, notify, abort, reset */
   STAT_WAIT_FOR_STEP,
   STAT_PROBE,
+  STAT_DESTROY,
+  STAT_PASSED_OVER,
+  STAT_PASSED_OVER_GAVE_BACK,
   N_STATS
 } Stat;
 
@@ -182,7 +203,7 @@ static const char *stat_names[] = {
   "cancelled queued", "cancelled after grant (revoked)",
   "cancelled after grant (stood)", "cancelled after delivery",
   "misuse criticals", "set/clear/notify/abort/reset", "wait_for steps",
-  "holds probes",
+  "holds probes", "contexts destroyed", "passed over", "passed over (gave back)",
 };
 
 /* ---- The model ---------------------------------------------------------------- */
@@ -227,9 +248,12 @@ struct _FifoModel
   GQueue               queue;       /* the primitive's queue */
   GQueue               mutex_queue; /* the mutex's */
   GQueue               ready[N_CONTEXTS];
+  GQueue               orphans;     /* Req: REQ_ORPHAN, to be passed over,
+                                     * from the head */
 
   GPtrArray           *live;        /* Req: not delivered */
-  GPtrArray           *retained;    /* Req: delivered, still cancellable */
+  GPtrArray           *retained;    /* Req: delivered or passed over,
+                                     * still cancellable */
   GPtrArray           *zombies;     /* Req: refused as misuse */
   GArray              *tokens;      /* guint: what the test holds (mode index) */
   GArray              *observed;    /* Observed: callbacks of this iteration */
@@ -270,11 +294,14 @@ static char *
 model_state_string (FifoModel *m)
 {
   GString *s = g_string_new (NULL);
+  guint n_orphaned = 0;
 
-  g_string_append_printf (s, "queue %u, mutex queue %u, ready %u/%u/%u, live %u, tokens %u",
+  for (guint i = 0; i < m->live->len; i++)
+    n_orphaned += ((Req *) g_ptr_array_index (m->live, i))->orphaned;
+  g_string_append_printf (s, "queue %u, mutex queue %u, ready %u/%u/%u, live %u (%u orphaned), tokens %u",
                           m->queue.length, m->mutex_queue.length,
                           m->ready[0].length, m->ready[1].length, m->ready[2].length,
-                          m->live->len, m->tokens->len);
+                          m->live->len, n_orphaned, m->tokens->len);
   switch (m->kind)
     {
     case FIFO_MODEL_LOCK:
@@ -439,6 +466,11 @@ request_done_cb (GObject      *source,
 
   if (r->state == REQ_MISUSE)
     model_fail (m, "request %u was refused as misuse, but completed", r->id);
+  if (r->orphaned)
+    model_fail (m, "request %u (%s, %s): its context was destroyed, but its callback ran%s",
+                r->id, op_names[r->op],
+                r->state == REQ_PASSED ? "passed over" : r->state == REQ_QUEUED ? "queued" : "completing",
+                m->iterating < 0 ? ", outside any iteration" : "");
   if (m->iterating != (int) r->ctx)
     model_fail (m, "request %u (context %u) completed %s", r->id, r->ctx,
                 m->iterating < 0 ? "synchronously, outside any main-context iteration"
@@ -514,6 +546,8 @@ wait_for_predicate (gpointer data)
 
   /* Called in the caller's thread: from wait_for_async() itself, or when
    * a wait step is delivered, in the caller's context. */
+  if (r->orphaned)
+    model_fail (m, "wait_for %u: predicate called after its context was destroyed", r->id);
   if (m->iterating >= 0 && m->iterating != (int) r->ctx)
     model_fail (m, "wait_for %u: predicate called in an iteration of another context", r->id);
   m->predicate_calls++;
@@ -541,6 +575,15 @@ complete (FifoModel *m,
   if (r->cancel_requested && outcome == OUTCOME_OK)
     outcome = OUTCOME_CANCELLED;
   r->outcome = outcome;
+  if (r->orphaned)
+    {
+      /* Nobody will deliver it: passed over once the operation that
+       * completed it is over (settle_orphans()), the last completed
+       * first. */
+      r->state = REQ_ORPHAN;
+      g_queue_push_head (&m->orphans, r);
+      return;
+    }
   ready_push (m, r);
 }
 
@@ -802,9 +845,11 @@ model_cancel (FifoModel *m,
 {
   gboolean condition = r->op == OP_CONDITION_WAIT || r->op == OP_CONDITION_WAIT_FOR;
 
-  if (r->state == REQ_DELIVERED || (r->op == OP_CONDITION_WAIT_FOR && r->final))
+  if (r->state == REQ_DELIVERED || r->state == REQ_PASSED ||
+      (r->op == OP_CONDITION_WAIT_FOR && r->final))
     {
-      /* Its callback ran, or wait_for is past its last wait: too late. */
+      /* Its callback ran, it was passed over, or wait_for is past its last
+       * wait: too late. */
       m->stats[STAT_CANCEL_DELIVERED]++;
       return;
     }
@@ -906,6 +951,20 @@ model_wait_for_step (FifoModel *m,
   ready_push (m, r);
 }
 
+static void account_notifications (FifoModel *m);
+
+/* Delivered or passed over: some are kept, to be cancelled late. */
+static void
+retire (FifoModel *m,
+        Req       *r)
+{
+  if (r->cancellable != NULL && !r->cancelled && m->retained->len < MAX_RETAINED &&
+      pick (m, 2) == 0)
+    g_ptr_array_add (m->retained, r);
+  else
+    req_free (r);
+}
+
 static void
 model_delivered (FifoModel *m,
                  Req       *r)
@@ -942,12 +1001,109 @@ model_delivered (FifoModel *m,
       break;
     }
 
-  /* Some are kept, to be cancelled after their delivery. */
-  if (r->cancellable != NULL && !r->cancelled && m->retained->len < MAX_RETAINED &&
-      pick (m, 2) == 0)
-    g_ptr_array_add (m->retained, r);
-  else
-    req_free (r);
+  retire (m, r);
+}
+
+/* A request of a destroyed context, completed: nobody will run its
+ * callback, so it gives back at once what it holds, as a release would
+ * (the library's fifo_waiter_abandon_one()). Each of the library's
+ * operations notifies on its own: so are they counted here. */
+static void
+pass_over (FifoModel *m,
+           Req       *r)
+{
+  gboolean gave_back = TRUE;
+
+  g_assert (r->orphaned && (r->state == REQ_ORPHAN || r->state == REQ_READY));
+  trace (m, "pass over %s %u (%s%s)", op_names[r->op], r->id, outcome_names[r->outcome],
+         r->op == OP_CONDITION_WAIT_FOR ? (r->final ? ", its completion" : ", a wait step") : "");
+
+  switch (r->op)
+    {
+    case OP_LOCK_ACQUIRE:
+    case OP_MUTEX_ACQUIRE:
+    case OP_SEMAPHORE_ACQUIRE:
+      /* A failed acquisition holds nothing. */
+      if (r->outcome != OUTCOME_OK)
+        {
+          gave_back = FALSE;
+          break;
+        }
+      if (r->op == OP_LOCK_ACQUIRE)
+        {
+          g_assert (m->holds[r->mode] > 0);
+          m->holds[r->mode]--;
+          lock_serve (m);
+        }
+      else if (r->op == OP_MUTEX_ACQUIRE)
+        {
+          mutex_release (m);
+        }
+      else
+        {
+          m->value++;
+          semaphore_serve (m);
+        }
+      break;
+
+    case OP_CONDITION_WAIT:
+    case OP_CONDITION_WAIT_FOR:
+      if (r->op == OP_CONDITION_WAIT_FOR && r->final && !r->holds_mutex_at_end)
+        {
+          /* Its predicate held at once: it took nothing. */
+          gave_back = FALSE;
+          break;
+        }
+      /* A wait (or a wait_for's step) ends holding the mutex, whatever its
+       * outcome; so does a wait_for's completion after waiting. */
+      if (!m->locked)
+        model_fail (m, "model: %s %u is passed over holding the mutex, which is not locked",
+                    op_names[r->op], r->id);
+      mutex_release (m);
+      account_notifications (m);
+      /* A notified wait passes its notification on, later (deferred): a
+       * cancelled one already did, or was never notified; a wait_for's
+       * completion has none (its last step consumed it). */
+      if (r->outcome == OUTCOME_OK && !(r->op == OP_CONDITION_WAIT_FOR && r->final))
+        condition_notify (m, 1);
+      break;
+
+    case OP_EVENT_WAIT:
+    case OP_BARRIER_WAIT:
+      /* Nothing held: a completed barrier cycle stays counted. */
+      gave_back = FALSE;
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  account_notifications (m);
+  m->stats[STAT_PASSED_OVER]++;
+  if (gave_back)
+    m->stats[STAT_PASSED_OVER_GAVE_BACK]++;
+  r->state = REQ_PASSED;
+  g_ptr_array_remove (m->live, r);
+  retire (m, r);
+}
+
+/* An operation of the library is over: the orphans it completed are passed
+ * over, the last completed first, and with them those their giving back
+ * completes in turn (the library's fifo_wait_queue_abandon_orphans()).
+ * That order is not in the documented contract, but the notifications
+ * depend on it: when one release grants a lock to two orphans, passing
+ * over one or the other first may make one or two changes of n-waiting.
+ * The model follows the library's. */
+static void
+settle_orphans (FifoModel *m)
+{
+  Req *r;
+
+  if (g_queue_is_empty (&m->orphans))
+    return;
+  account_notifications (m);
+  while ((r = g_queue_pop_head (&m->orphans)) != NULL)
+    pass_over (m, r);
 }
 
 /* ---- Comparing ------------------------------------------------------------------- */
@@ -1121,6 +1277,7 @@ model_check (FifoModel *m)
 {
   Req *head;
 
+  settle_orphans (m);
   if (m->observed->len > 0)
     model_fail (m, "%u completions were delivered outside an iteration", m->observed->len);
   if (m->predicate_calls != m->expected_predicate_calls)
@@ -1243,6 +1400,8 @@ iterate_full (FifoModel *m,
       if (r->op == OP_CONDITION_WAIT_FOR && !r->final)
         {
           model_wait_for_step (m, r);
+          /* Its wait, if it waits again, may hand the mutex to an orphan. */
+          settle_orphans (m);
           account_notifications (m);
           continue;
         }
@@ -1407,15 +1566,16 @@ op_cancel (FifoModel *m)
             break;
           }
       }
-  trace (m, "cancel %s %u (%s)", op_names[r->op], r->id,
+  trace (m, "cancel %s %u (%s%s)", op_names[r->op], r->id,
          r->state == REQ_QUEUED ? (r->where == IN_MUTEX ? "queued at the mutex" : "queued") :
-         r->state == REQ_READY ? "ready" : "delivered");
+         r->state == REQ_READY ? "ready" : r->state == REQ_PASSED ? "passed over" : "delivered",
+         r->orphaned ? ", context destroyed" : "");
 
   r->cancelled = TRUE;
   g_cancellable_cancel (r->cancellable);
   model_cancel (m, r);
 
-  if (r->state == REQ_DELIVERED)
+  if (r->state == REQ_DELIVERED || r->state == REQ_PASSED)
     {
       g_ptr_array_remove (m->retained, r);
       req_free (r);
@@ -1990,6 +2150,93 @@ op_barrier_reset (FifoModel *m)
   m->broken = FALSE;
 }
 
+/* ---- A main context destroyed ------------------------------------------------- */
+
+/* Attached to a context only to tell whether it was finalized: a source
+ * is destroyed with its context. Never ready. */
+static gboolean
+sentinel_prepare (GSource *source,
+                  gint    *timeout)
+{
+  *timeout = -1;
+  return FALSE;
+}
+
+static gboolean
+sentinel_check (GSource *source)
+{
+  return FALSE;
+}
+
+static gboolean
+sentinel_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  g_assert_not_reached ();
+  return G_SOURCE_REMOVE;
+}
+
+static GSourceFuncs sentinel_funcs = {
+  .prepare = sentinel_prepare,
+  .check = sentinel_check,
+  .dispatch = sentinel_dispatch,
+};
+
+/* Drops the model's reference to one context, the only one, and puts a new
+ * context in its place. Its requests become orphans: those completed are
+ * passed over during the unref, in the order they completed; those still
+ * queued when they complete. Their callbacks must never run. */
+static void
+op_destroy_context (FifoModel *m)
+{
+  guint k = pick (m, N_CONTEXTS);
+  GMainContext *dead = m->contexts[k];
+  GSource *sentinel;
+  guint n_queued = 0, n_ready = m->ready[k].length;
+  Req *r;
+
+  g_assert (m->iterating < 0 && g_queue_is_empty (&m->orphans));
+  for (guint i = 0; i < m->live->len; i++)
+    {
+      r = g_ptr_array_index (m->live, i);
+      if (r->ctx != k || r->orphaned)
+        continue;
+      r->orphaned = TRUE;
+      if (r->state == REQ_QUEUED)
+        n_queued++;
+      else if (r->state != REQ_READY)
+        model_fail (m, "model: request %u of context %u is live in state %d", r->id, k, r->state);
+    }
+  trace (m, "destroy context %u (%u ready, %u queued)", k, n_ready, n_queued);
+  m->stats[STAT_DESTROY]++;
+
+  /* Nothing else may hold it: not pushed, not being iterated. */
+  if (g_main_context_get_thread_default () == dead || g_main_context_is_owner (dead))
+    model_fail (m, "context %u is the thread-default or owned when destroyed", k);
+  sentinel = g_source_new (&sentinel_funcs, sizeof (GSource));
+  g_source_set_static_name (sentinel, "fifo-model sentinel");
+  g_source_attach (sentinel, dead);
+
+  m->contexts[k] = NULL;
+  g_main_context_unref (dead);
+  if (!g_source_is_destroyed (sentinel))
+    model_fail (m, "context %u was not finalized by the model's unref: something else holds a reference to it", k);
+  g_source_unref (sentinel);
+  m->contexts[k] = g_main_context_new ();
+
+  if (m->observed->len > 0)
+    model_fail (m, "destroying context %u ran %u callbacks", k, m->observed->len);
+
+  /* What it had ready is passed over, each with whatever its giving back
+   * completes for other orphans, before the next. */
+  while ((r = g_queue_pop_head (&m->ready[k])) != NULL)
+    {
+      pass_over (m, r);
+      settle_orphans (m);
+    }
+}
+
 typedef struct
 {
   guint   weight;
@@ -2000,33 +2247,34 @@ typedef struct
 
 static const Op lock_ops[] = {
   { 30, op_request }, { 25, op_iterate }, { 22, op_release }, { 10, op_cancel },
-  { 6, op_try }, { 4, op_blocking }, { 1, op_misuse }, END_OPS,
+  { 6, op_try }, { 4, op_blocking }, { 1, op_misuse }, { 2, op_destroy_context }, END_OPS,
 };
 
 static const Op mutex_ops[] = {
   { 30, op_request }, { 25, op_iterate }, { 22, op_release }, { 10, op_cancel },
-  { 6, op_try }, { 4, op_blocking }, { 1, op_misuse }, END_OPS,
+  { 6, op_try }, { 4, op_blocking }, { 1, op_misuse }, { 2, op_destroy_context }, END_OPS,
 };
 
 static const Op semaphore_ops[] = {
   { 30, op_request }, { 25, op_iterate }, { 20, op_release }, { 10, op_cancel },
-  { 6, op_try }, { 4, op_blocking }, { 3, op_semaphore_extra_release }, { 1, op_misuse }, END_OPS,
+  { 6, op_try }, { 4, op_blocking }, { 3, op_semaphore_extra_release }, { 1, op_misuse },
+  { 2, op_destroy_context }, END_OPS,
 };
 
 static const Op event_ops[] = {
   { 30, op_request }, { 25, op_iterate }, { 12, op_cancel }, { 4, op_blocking },
-  { 8, op_event_set }, { 8, op_event_clear }, END_OPS,
+  { 8, op_event_set }, { 8, op_event_clear }, { 1, op_destroy_context }, END_OPS,
 };
 
 static const Op condition_ops[] = {
   { 14, op_request }, { 25, op_iterate }, { 16, op_release }, { 10, op_cancel },
   { 4, op_try }, { 16, op_condition_wait }, { 8, op_condition_notify }, { 4, op_condition_bump },
-  { 3, op_blocking }, { 1, op_misuse }, END_OPS,
+  { 3, op_blocking }, { 1, op_misuse }, { 2, op_destroy_context }, END_OPS,
 };
 
 static const Op barrier_ops[] = {
   { 32, op_request }, { 25, op_iterate }, { 10, op_cancel }, { 4, op_blocking },
-  { 2, op_barrier_abort }, { 3, op_barrier_reset }, END_OPS,
+  { 2, op_barrier_abort }, { 3, op_barrier_reset }, { 1, op_destroy_context }, END_OPS,
 };
 
 static const Op *
