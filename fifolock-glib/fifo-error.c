@@ -12,4 +12,15 @@
  *
  * Since: 1.0
  */
-G_DEFINE_QUARK (fifo-error-quark, fifo_error)
+GQuark
+fifo_error_quark (void)
+{
+  /* Not G_DEFINE_QUARK, whose plain static the first callers of several
+   * threads write at once: published once, with the right barriers. */
+  static gsize quark = 0;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark, g_quark_from_static_string ("fifo-error-quark"));
+
+  return (GQuark) quark;
+}
