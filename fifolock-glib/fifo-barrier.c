@@ -330,7 +330,7 @@ fifo_barrier_wait (FifoBarrier   *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  outcome = fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, &index);
+  outcome = fifo_wait_queue_submit_sync (&self->queue, &wait_op, NULL, cancellable, &index);
   if (!fifo_outcome_propagate (outcome, error))
     return -1;
   return (gint) index;

@@ -133,14 +133,13 @@ fifo_condition_cancel (FifoWaitQueue *queue,
 /* Notified and holding the mutex, but cancelled before its callback ran:
  * it keeps the mutex (a condition wait always returns holding it) and
  * reports the cancellation; the notification goes to another waiter. */
-static gboolean
+static void
 fifo_condition_revoke (FifoWaitQueue *queue,
                        FifoWaiter    *waiter)
 {
   FifoCondition *self = FIFO_CONDITION (waiter->source_object);
 
   fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
-  return TRUE;
 }
 
 static const FifoOperation wait_for_op, wait_for_done_op;
@@ -161,7 +160,7 @@ fifo_condition_abandon (FifoWaitQueue *queue,
   if (waiter->op == &wait_for_op)
     return;
 
-  if (waiter->op != &wait_for_done_op && waiter->outcome == FIFO_OUTCOME_SUCCESS)
+  if (waiter->op != &wait_for_done_op && fifo_waiter_get_outcome (waiter) == FIFO_OUTCOME_SUCCESS)
     fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
 
   /* A wait ends queued at the mutex; a wait_for()'s completion stays at the
@@ -450,7 +449,7 @@ fifo_condition_wait (FifoCondition  *self,
   if (!fifo_condition_check_held (self, G_STRFUNC))
     return FALSE;
 
-  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, NULL),
+  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, &wait_op, NULL, cancellable, NULL),
                                  error);
 }
 
@@ -495,7 +494,7 @@ wait_for_step_cb (GObject      *source,
 
   if (!done)
     {
-      fifo_wait_queue_submit_to (&self->queue, &wait_for_step_op, wait_for->dispatcher,
+      fifo_wait_queue_submit_to (&self->queue, &wait_for_step_op, wait_for->dispatcher, NULL,
                                  wait_for->cancellable, wait_for_step_cb, wait_for);
       return;
     }
@@ -576,7 +575,7 @@ fifo_condition_wait_for_async (FifoCondition          *self,
   wait_for->callback = callback;
   wait_for->user_data = user_data;
   wait_for->dispatcher = fifo_dispatcher_ref_thread_default ();
-  fifo_wait_queue_submit_to (&self->queue, &wait_for_step_op, wait_for->dispatcher,
+  fifo_wait_queue_submit_to (&self->queue, &wait_for_step_op, wait_for->dispatcher, NULL,
                              cancellable, wait_for_step_cb, wait_for);
 }
 

@@ -57,11 +57,10 @@ fifo_event_admit (FifoWaitQueue *queue,
 }
 
 /* Nothing to hand on: a woken waiter may simply report its cancellation. */
-static gboolean
+static void
 fifo_event_revoke (FifoWaitQueue *queue,
                    FifoWaiter    *waiter)
 {
-  return TRUE;
 }
 
 static guint
@@ -263,7 +262,7 @@ fifo_event_wait (FifoEvent     *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, NULL),
+  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, &wait_op, NULL, cancellable, NULL),
                                  error);
 }
 

@@ -136,22 +136,16 @@ fifo_lock_admit (FifoWaitQueue *queue,
 }
 
 static void
-fifo_lock_removed (FifoWaitQueue *queue,
-                   gboolean       was_head)
+fifo_lock_serve_queue (FifoWaitQueue *queue)
 {
-  if (was_head)
-    fifo_lock_serve (FIFO_LOCK_OF (queue));
+  fifo_lock_serve (FIFO_LOCK_OF (queue));
 }
 
-static gboolean
+static void
 fifo_lock_revoke (FifoWaitQueue *queue,
                   FifoWaiter    *waiter)
 {
-  FifoLock *self = FIFO_LOCK_OF (queue);
-
-  fifo_lock_holds_remove (self->holds, waiter->data.pointer);
-  fifo_lock_serve (self);
-  return TRUE;
+  fifo_lock_holds_remove (FIFO_LOCK_OF (queue)->holds, waiter->data.pointer);
 }
 
 static void
@@ -165,7 +159,7 @@ fifo_lock_notify (FifoWaitQueue *queue,
 
 static const FifoWaitQueueClass fifo_lock_queue_class = {
   .admit = fifo_lock_admit,
-  .removed = fifo_lock_removed,
+  .serve = fifo_lock_serve_queue,
   .revoke = fifo_lock_revoke,
   .notify = fifo_lock_notify,
 };
@@ -344,7 +338,7 @@ fifo_lock_acquire (FifoLock      *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  outcome = fifo_wait_queue_submit_sync (&self->queue, mode, cancellable, NULL);
+  outcome = fifo_wait_queue_submit_sync (&self->queue, &acquire_op, mode, cancellable, NULL);
   return fifo_outcome_propagate (outcome, error);
 }
 

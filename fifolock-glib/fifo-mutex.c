@@ -77,22 +77,16 @@ fifo_mutex_admit (FifoWaitQueue *queue,
 }
 
 static void
-fifo_mutex_removed (FifoWaitQueue *queue,
-                    gboolean       was_head)
+fifo_mutex_serve_queue (FifoWaitQueue *queue)
 {
-  if (was_head)
-    fifo_mutex_serve (FIFO_MUTEX_OF (queue));
+  fifo_mutex_serve (FIFO_MUTEX_OF (queue));
 }
 
-static gboolean
+static void
 fifo_mutex_revoke (FifoWaitQueue *queue,
                    FifoWaiter    *waiter)
 {
-  FifoMutex *self = FIFO_MUTEX_OF (queue);
-
-  self->locked = FALSE;
-  fifo_mutex_serve (self);
-  return TRUE;
+  FIFO_MUTEX_OF (queue)->locked = FALSE;
 }
 
 static guint
@@ -123,7 +117,7 @@ fifo_mutex_notify (FifoWaitQueue *queue,
 
 static const FifoWaitQueueClass fifo_mutex_queue_class = {
   .admit = fifo_mutex_admit,
-  .removed = fifo_mutex_removed,
+  .serve = fifo_mutex_serve_queue,
   .revoke = fifo_mutex_revoke,
   .collect = fifo_mutex_collect,
   .notify = fifo_mutex_notify,
@@ -319,7 +313,7 @@ fifo_mutex_acquire (FifoMutex     *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, NULL),
+  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, &acquire_op, NULL, cancellable, NULL),
                                  error);
 }
 

@@ -577,11 +577,11 @@ complete (FifoModel *m,
   r->outcome = outcome;
   if (r->orphaned)
     {
-      /* Nobody will deliver it: passed over once the operation that
-       * completed it is over (settle_orphans()), the last completed
-       * first. */
+      /* Nobody will deliver it: passed over before the operation that
+       * completed it lets go of the primitive (settle_orphans()), in the
+       * order they completed. */
       r->state = REQ_ORPHAN;
-      g_queue_push_head (&m->orphans, r);
+      g_queue_push_tail (&m->orphans, r);
       return;
     }
   ready_push (m, r);
@@ -1006,12 +1006,14 @@ model_delivered (FifoModel *m,
 
 /* A request of a destroyed context, completed: nobody will run its
  * callback, so it gives back at once what it holds, as a release would
- * (the library's fifo_waiter_abandon_one()). Each of the library's
- * operations notifies on its own: so are they counted here. */
-static void
+ * (the library's fifo_waiter_pass_over_locked()), within the operation
+ * that completed it. Returns whether it passes a condition's notification
+ * on, which the library does afterwards, as an operation of its own. */
+static gboolean
 pass_over (FifoModel *m,
            Req       *r)
 {
+  gboolean pass_notification_on = FALSE;
   gboolean gave_back = TRUE;
 
   g_assert (r->orphaned && (r->state == REQ_ORPHAN || r->state == REQ_READY));
@@ -1060,12 +1062,10 @@ pass_over (FifoModel *m,
         model_fail (m, "model: %s %u is passed over holding the mutex, which is not locked",
                     op_names[r->op], r->id);
       mutex_release (m);
-      account_notifications (m);
       /* A notified wait passes its notification on, later (deferred): a
        * cancelled one already did, or was never notified; a wait_for's
        * completion has none (its last step consumed it). */
-      if (r->outcome == OUTCOME_OK && !(r->op == OP_CONDITION_WAIT_FOR && r->final))
-        condition_notify (m, 1);
+      pass_notification_on = r->outcome == OUTCOME_OK && !(r->op == OP_CONDITION_WAIT_FOR && r->final);
       break;
 
     case OP_EVENT_WAIT:
@@ -1078,32 +1078,37 @@ pass_over (FifoModel *m,
       g_assert_not_reached ();
     }
 
-  account_notifications (m);
   m->stats[STAT_PASSED_OVER]++;
   if (gave_back)
     m->stats[STAT_PASSED_OVER_GAVE_BACK]++;
   r->state = REQ_PASSED;
   g_ptr_array_remove (m->live, r);
   retire (m, r);
+  return pass_notification_on;
 }
 
-/* An operation of the library is over: the orphans it completed are passed
- * over, the last completed first, and with them those their giving back
- * completes in turn (the library's fifo_wait_queue_abandon_orphans()).
- * That order is not in the documented contract, but the notifications
- * depend on it: when one release grants a lock to two orphans, passing
- * over one or the other first may make one or two changes of n-waiting.
- * The model follows the library's. */
+/* An operation of the library is letting go of the primitive: the orphans
+ * it completed are passed over first, oldest first, and with them those
+ * their giving back completes in turn (the library drains its inbox in a
+ * loop, in one locked section, so their notifications are the operation's).
+ * A notification a passed-over condition wait passes on comes after, each
+ * an operation of its own. */
 static void
 settle_orphans (FifoModel *m)
 {
+  guint deferred = 0;
   Req *r;
 
-  if (g_queue_is_empty (&m->orphans))
-    return;
-  account_notifications (m);
-  while ((r = g_queue_pop_head (&m->orphans)) != NULL)
-    pass_over (m, r);
+  for (;;)
+    {
+      while ((r = g_queue_pop_head (&m->orphans)) != NULL)
+        deferred += pass_over (m, r);
+      if (deferred == 0)
+        break;
+      account_notifications (m);
+      deferred--;
+      condition_notify (m, 1);
+    }
 }
 
 /* ---- Comparing ------------------------------------------------------------------- */
@@ -2228,11 +2233,12 @@ op_destroy_context (FifoModel *m)
   if (m->observed->len > 0)
     model_fail (m, "destroying context %u ran %u callbacks", k, m->observed->len);
 
-  /* What it had ready is passed over, each with whatever its giving back
-   * completes for other orphans, before the next. */
+  /* What it had ready is passed over, each in an operation of its own,
+   * with whatever its giving back completes for other orphans. */
   while ((r = g_queue_pop_head (&m->ready[k])) != NULL)
     {
-      pass_over (m, r);
+      account_notifications (m);
+      g_queue_push_tail (&m->orphans, r);
       settle_orphans (m);
     }
 }
