@@ -228,6 +228,11 @@ fifo_dispatcher_dispatch (GSource     *source,
   gint64 started = g_get_monotonic_time ();
   guint budget;
 
+  /* A wake-up from another thread made us ready (fifo_dispatcher_wakeup()):
+   * from now on, the ready list says. */
+  if (g_source_get_ready_time (source) != -1)
+    g_source_set_ready_time (source, -1);
+
   /* Completions pushed by our own callbacks need no wake-up: this loop,
    * or the next prepare, will find them. */
   thread->dispatching = self;
@@ -492,9 +497,15 @@ fifo_dispatcher_wakeup (FifoDispatcher *self)
   /* A context this thread owns is iterated by no other thread, and this
    * one is not polling it: its next prepare finds the work, and a wake-up
    * (a system call) would be wasted. Never acquire it to find out: its
-   * owner may be about to push it as its thread-default. */
+   * owner may be about to push it as its thread-default.
+   *
+   * Otherwise make our source ready through GLib's own mechanism, which
+   * wakes the context if it is still attached: g_main_context_wakeup()
+   * refuses, with a critical, a context whose last reference is being
+   * dropped at this very moment (its finalization then waits for our lock
+   * before freeing anything). */
   if (!self->dead && !g_main_context_is_owner (self->context))
-    g_main_context_wakeup (self->context);
+    g_source_set_ready_time ((GSource *) self, 0);
 
   g_mutex_unlock (&self->lock);
 }
