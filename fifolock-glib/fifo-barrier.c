@@ -186,12 +186,13 @@ fifo_barrier_class_init (FifoBarrierClass *klass)
   /**
    * FifoBarrier:parties: (getter get_parties)
    *
-   * How many waits make a cycle; at least 1.
+   * How many waits make a cycle; at least 1, at most %G_MAXINT (an arrival
+   * index is a `gint`).
    *
    * Since: 1.0
    */
   properties[PROP_PARTIES] =
-    g_param_spec_uint ("parties", NULL, NULL, 1, G_MAXUINT, 1,
+    g_param_spec_uint ("parties", NULL, NULL, 1, G_MAXINT, 1,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -228,12 +229,12 @@ fifo_barrier_init (FifoBarrier *self)
 
 /**
  * fifo_barrier_new:
- * @parties: how many waits make a cycle; at least 1
+ * @parties: how many waits make a cycle; at least 1, at most %G_MAXINT
  *
  * Creates a barrier for @parties parties.
  *
  * Returns: (transfer full) (nullable): a new `FifoBarrier`, or %NULL if
- *   @parties is 0
+ *   @parties is 0 or above %G_MAXINT
  *
  * Since: 1.0
  */
@@ -241,6 +242,8 @@ FifoBarrier *
 fifo_barrier_new (guint parties)
 {
   g_return_val_if_fail (parties > 0, NULL);
+  /* Arrival indices are gint, and -1 is the error. */
+  g_return_val_if_fail (parties <= G_MAXINT, NULL);
 
   return g_object_new (FIFO_TYPE_BARRIER, "parties", parties, NULL);
 }

@@ -10,6 +10,9 @@ FifoLockHolds *fifo_lock_holds_new    (void);
 FifoLockHolds *fifo_lock_holds_copy   (FifoLockHolds *holds);
 void           fifo_lock_holds_add    (FifoLockHolds *holds,
                                        FifoLockMode  *mode);
+/* A lock counts at most G_MAXUINT holds at once: then nothing more is
+ * compatible, rather than a count wrapping to 0. */
+gboolean       fifo_lock_holds_is_full (FifoLockHolds *holds);
 /* FALSE, and nothing changed, if @mode is not held. */
 gboolean       fifo_lock_holds_remove (FifoLockHolds *holds,
                                        FifoLockMode  *mode);

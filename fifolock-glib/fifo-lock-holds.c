@@ -139,6 +139,12 @@ fifo_lock_holds_add (FifoLockHolds *self,
 }
 
 gboolean
+fifo_lock_holds_is_full (FifoLockHolds *self)
+{
+  return self->total == G_MAXUINT;
+}
+
+gboolean
 fifo_lock_holds_remove (FifoLockHolds *self,
                         FifoLockMode  *mode)
 {

@@ -79,7 +79,7 @@ fifo_lock_ask (FifoLock              *self,
 {
   gboolean compatible;
 
-  if (G_UNLIKELY (iface->is_compatible == NULL))
+  if (G_UNLIKELY (iface->is_compatible == NULL || fifo_lock_holds_is_full (self->holds)))
     return FALSE;
 
   compatible = iface->is_compatible (mode, self->holds);

@@ -1767,7 +1767,9 @@ submit (FifoModel *m,
   if (r->cancelled)
     m->stats[STAT_PRECANCELLED]++;
   r->registered = ++m->registrations;
-  if (r->cancel != NULL)
+  /* The library connects its handler when a request first registers with
+   * the cancellable; a wait_for whose predicate holds at once never does. */
+  if (r->cancel != NULL && !(r->op == OP_CONDITION_WAIT_FOR && m->cond_value >= r->target))
     r->cancel->library_connected = TRUE;
 
   push_context (m, r->ctx);
