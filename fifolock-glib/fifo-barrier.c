@@ -249,9 +249,9 @@ fifo_barrier_new (guint parties)
  * fifo_barrier_wait_async:
  * @self: a `FifoBarrier`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the cycle completes, the barrier
+ * @callback: (scope async) (closure user_data): called once the cycle completes, the barrier
  *   breaks or the wait is cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Arrives at the barrier and waits for the rest of the cycle's parties.
  * @callback runs exactly once, in the thread-default main context of the

@@ -364,9 +364,9 @@ fifo_condition_check_held (FifoCondition *self,
  * fifo_condition_wait_async:
  * @self: a `FifoCondition`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the wait is over, the mutex held
+ * @callback: (scope async) (closure user_data): called once the wait is over, the mutex held
  *   again
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Releases the mutex, which the caller must hold, and waits for a
  * notification; then re-acquires the mutex, queueing for it in order, and
@@ -513,8 +513,8 @@ wait_for_step_cb (GObject      *source,
  * @predicate_data: data for @predicate
  * @predicate_data_destroy: (nullable): frees @predicate_data once the wait is over
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once @predicate holds, the mutex held
- * @user_data: (closure): data for @callback
+ * @callback: (scope async) (closure user_data): called once @predicate holds, the mutex held
+ * @user_data: data for @callback
  *
  * Waits until @predicate holds: checks it first, and as long as it does not
  * hold, waits as [method@Fifo.Condition.wait_async] does and checks again.

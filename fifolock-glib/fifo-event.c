@@ -190,9 +190,9 @@ fifo_event_new (void)
  * fifo_event_wait_async:
  * @self: a `FifoEvent`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the flag is set or the wait
+ * @callback: (scope async) (closure user_data): called once the flag is set or the wait
  *   cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Waits for the flag to be set. @callback runs exactly once, in the
  * thread-default main context of the calling thread and in a later

@@ -253,8 +253,8 @@ fifo_lock_new (void)
  * @self: a `FifoLock`
  * @mode: the mode to hold the lock in
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the request is granted or cancelled
- * @user_data: (closure): data for @callback
+ * @callback: (scope async) (closure user_data): called once the request is granted or cancelled
+ * @user_data: data for @callback
  *
  * Queues a request for the lock in @mode. It is granted as soon as every
  * earlier request has been granted (or cancelled) and @mode is compatible

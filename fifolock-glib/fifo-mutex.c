@@ -240,9 +240,9 @@ fifo_mutex_new (void)
  * fifo_mutex_acquire_async:
  * @self: a `FifoMutex`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the mutex is acquired or the request
+ * @callback: (scope async) (closure user_data): called once the mutex is acquired or the request
  *   cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Queues a request for the mutex. @callback runs exactly once, in the
  * thread-default main context of the calling thread and in a later

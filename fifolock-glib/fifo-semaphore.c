@@ -273,9 +273,9 @@ fifo_semaphore_new_bounded (guint value)
  * fifo_semaphore_acquire_async:
  * @self: a `FifoSemaphore`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once a permit is acquired or the request
+ * @callback: (scope async) (closure user_data): called once a permit is acquired or the request
  *   cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Queues a request for one permit. @callback runs exactly once, in the
  * thread-default main context of the calling thread and in a later
