@@ -52,7 +52,7 @@ fifo_exclusive_mode_init (FifoExclusiveMode *self)
  * Creates an exclusive mode. One instance can serve every request of every
  * lock.
  *
- * Returns: (transfer full): a new `FifoExclusiveMode`
+ * Returns: (transfer full) (type FifoExclusiveMode): a new `FifoExclusiveMode`
  *
  * Since: 1.0
  */

@@ -123,7 +123,7 @@ fifo_semaphore_mode_init (FifoSemaphoreMode *self)
  *
  * Creates a semaphore mode of @size.
  *
- * Returns: (transfer full): a new `FifoSemaphoreMode`
+ * Returns: (transfer full) (type FifoSemaphoreMode): a new `FifoSemaphoreMode`
  *
  * Since: 1.0
  */

@@ -55,7 +55,7 @@ fifo_shared_mode_init (FifoSharedMode *self)
  * Creates a shared mode. One instance can serve every request of every
  * lock.
  *
- * Returns: (transfer full): a new `FifoSharedMode`
+ * Returns: (transfer full) (type FifoSharedMode): a new `FifoSharedMode`
  *
  * Since: 1.0
  */
