@@ -23,6 +23,28 @@
  * [method@Fifo.Semaphore.acquire_async], always in a later main-loop
  * iteration. Every function is thread-safe.
  *
+ * In C, the blocking form (for a worker thread):
+ *
+ * ```c
+ * g_autoptr(FifoSemaphore) sem = fifo_semaphore_new (2);  // two at a time
+ * g_autoptr(GError) error = NULL;
+ *
+ * if (fifo_semaphore_acquire (sem, NULL, &error))
+ *   {
+ *     // … one of two …
+ *     fifo_semaphore_release (sem);
+ *   }
+ * ```
+ *
+ * In Python, likewise:
+ *
+ * ```python
+ * sem = Fifo.Semaphore.new(2)  # two at a time
+ *
+ * with sem:
+ *     assert sem.props.value == 1  # … one of two …
+ * ```
+ *
  * Since: 1.0
  */
 
