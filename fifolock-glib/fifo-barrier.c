@@ -28,6 +28,37 @@
  * once, joining the next cycle. A party whose cycle completed cannot be
  * cancelled any more: the cycle has happened.
  *
+ * In C:
+ *
+ * ```c
+ * static void
+ * on_passed (GObject *source, GAsyncResult *result, gpointer user_data)
+ * {
+ *   g_autoptr(GError) error = NULL;
+ *   int index = fifo_barrier_wait_finish (FIFO_BARRIER (source), result, &error);
+ *
+ *   if (index >= 0)
+ *     g_print ("%s passed, arrival %d\n", (const char *) user_data, index);
+ * }
+ *
+ * g_autoptr(FifoBarrier) barrier = fifo_barrier_new (2);
+ *
+ * fifo_barrier_wait_async (barrier, NULL, on_passed, "first");   // waits for a second party
+ * fifo_barrier_wait_async (barrier, NULL, on_passed, "second");  // both pass
+ * ```
+ *
+ * In Python:
+ *
+ * ```python
+ * barrier = Fifo.Barrier.new(2)
+ *
+ * def on_passed(barrier, result, name):
+ *     print(name, 'passed, arrival', barrier.wait_finish(result))
+ *
+ * barrier.wait_async(None, on_passed, 'first')   # waits for a second party
+ * barrier.wait_async(None, on_passed, 'second')  # both pass
+ * ```
+ *
  * Since: 1.0
  */
 
@@ -252,9 +283,9 @@ fifo_barrier_new (guint parties)
  * fifo_barrier_wait_async:
  * @self: a `FifoBarrier`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the cycle completes, the barrier
+ * @callback: (scope async) (closure user_data): called once the cycle completes, the barrier
  *   breaks or the wait is cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Arrives at the barrier and waits for the rest of the cycle's parties.
  * @callback runs exactly once, in the thread-default main context of the

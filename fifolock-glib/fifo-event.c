@@ -20,6 +20,35 @@
  * A waiter woken but cancelled before its callback ran reports the
  * cancellation, as asyncio's would.
  *
+ * In C:
+ *
+ * ```c
+ * static void
+ * on_set (GObject *source, GAsyncResult *result, gpointer user_data)
+ * {
+ *   g_autoptr(GError) error = NULL;
+ *
+ *   if (fifo_event_wait_finish (FIFO_EVENT (source), result, &error))
+ *     g_print ("the event is set\n");
+ * }
+ *
+ * g_autoptr(FifoEvent) event = fifo_event_new ();
+ *
+ * fifo_event_wait_async (event, NULL, on_set, NULL);
+ * fifo_event_set (event);  // wakes every waiter, in order
+ * ```
+ *
+ * In JavaScript:
+ *
+ * ```js
+ * Gio._promisify(Fifo.Event.prototype, 'wait_async', 'wait_finish');
+ *
+ * const event = new Fifo.Event();
+ * const woken = event.wait_async(null);
+ * event.set();
+ * await woken;
+ * ```
+ *
  * Since: 1.0
  */
 
@@ -189,9 +218,9 @@ fifo_event_new (void)
  * fifo_event_wait_async:
  * @self: a `FifoEvent`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the flag is set or the wait
+ * @callback: (scope async) (closure user_data): called once the flag is set or the wait
  *   cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Waits for the flag to be set. @callback runs exactly once, in the
  * thread-default main context of the calling thread and in a later

@@ -21,28 +21,53 @@
  * writer holds back later readers, with [class@Fifo.SemaphoreMode] a
  * counting semaphore — and any rule a mode of your own expresses.
  *
+ * Callbacks run in the thread-default main context of the thread that
+ * called [method@Fifo.Lock.acquire_async], always in a later main-loop
+ * iteration, never inside the call that caused them. Every function is
+ * thread-safe. [Semantics](semantics.html) tells the whole story: strict
+ * FIFO, callbacks, cancellation, threads.
+ *
+ * A writer queued behind a reader, in C:
+ *
  * ```c
  * static void
  * on_acquired (GObject *source, GAsyncResult *result, gpointer user_data)
  * {
  *   FifoLock *lock = FIFO_LOCK (source);
+ *   FifoLockMode *write = user_data;
  *   g_autoptr(GError) error = NULL;
  *
  *   if (!fifo_lock_acquire_finish (lock, result, &error))
  *     return;  // cancelled: nothing is held
  *
  *   // … write …
- *   fifo_lock_release (lock, write_mode);
+ *   fifo_lock_release (lock, write);
  * }
  *
- * fifo_lock_acquire_async (lock, write_mode, NULL, on_acquired, NULL);
+ * g_autoptr(FifoLock) lock = fifo_lock_new ();
+ * g_autoptr(FifoLockMode) read = fifo_shared_mode_new ();
+ * g_autoptr(FifoLockMode) write = fifo_exclusive_mode_new ();
+ *
+ * fifo_lock_try_acquire (lock, read);                              // granted at once
+ * fifo_lock_acquire_async (lock, write, NULL, on_acquired, write);  // waits for the reader
+ * fifo_lock_release (lock, read);                                  // the writer's turn
  * ```
  *
- * Callbacks run in the thread-default main context of the thread that
- * called [method@Fifo.Lock.acquire_async], always in a later main-loop
- * iteration, never inside the call that caused them. Every function is
- * thread-safe. [Semantics](semantics.html) tells the whole story: strict
- * FIFO, callbacks, cancellation, threads.
+ * In Python:
+ *
+ * ```python
+ * lock = Fifo.Lock()
+ * read, write = Fifo.SharedMode(), Fifo.ExclusiveMode()
+ *
+ * def on_acquired(lock, result):
+ *     lock.acquire_finish(result)  # raises GLib.Error if cancelled
+ *     # … write …
+ *     lock.release(write)
+ *
+ * lock.try_acquire(read)                        # granted at once
+ * lock.acquire_async(write, None, on_acquired)  # waits for the reader
+ * lock.release(read)                            # the writer's turn
+ * ```
  *
  * Since: 1.0
  */
@@ -247,8 +272,8 @@ fifo_lock_new (void)
  * @self: a `FifoLock`
  * @mode: the mode to hold the lock in
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the request is granted or cancelled
- * @user_data: (closure): data for @callback
+ * @callback: (scope async) (closure user_data): called once the request is granted or cancelled
+ * @user_data: data for @callback
  *
  * Queues a request for the lock in @mode. It is granted as soon as every
  * earlier request has been granted (or cancelled) and @mode is compatible

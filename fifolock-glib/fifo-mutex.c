@@ -20,6 +20,42 @@
  * Every function is thread-safe; [property@Fifo.Mutex:locked] is notified
  * from the thread that changed it.
  *
+ * In C:
+ *
+ * ```c
+ * static void
+ * on_acquired (GObject *source, GAsyncResult *result, gpointer user_data)
+ * {
+ *   FifoMutex *mutex = FIFO_MUTEX (source);
+ *   g_autoptr(GError) error = NULL;
+ *
+ *   if (fifo_mutex_acquire_finish (mutex, result, &error))
+ *     {
+ *       // … the mutex is ours …
+ *       fifo_mutex_release (mutex);  // hands it to the next in line
+ *     }
+ * }
+ *
+ * g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+ *
+ * fifo_mutex_acquire_async (mutex, NULL, on_acquired, NULL);
+ * fifo_mutex_acquire_async (mutex, NULL, on_acquired, NULL);  // granted after the first
+ * ```
+ *
+ * In JavaScript:
+ *
+ * ```js
+ * Gio._promisify(Fifo.Mutex.prototype, 'acquire_async', 'acquire_finish');
+ *
+ * const mutex = new Fifo.Mutex();
+ * await mutex.acquire_async(null);
+ * try {
+ *     // … the mutex is ours …
+ * } finally {
+ *     mutex.release();
+ * }
+ * ```
+ *
  * Since: 1.0
  */
 
@@ -234,9 +270,9 @@ fifo_mutex_new (void)
  * fifo_mutex_acquire_async:
  * @self: a `FifoMutex`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the mutex is acquired or the request
+ * @callback: (scope async) (closure user_data): called once the mutex is acquired or the request
  *   cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Queues a request for the mutex. @callback runs exactly once, in the
  * thread-default main context of the calling thread and in a later

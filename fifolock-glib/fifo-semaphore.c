@@ -23,6 +23,28 @@
  * [method@Fifo.Semaphore.acquire_async], always in a later main-loop
  * iteration. Every function is thread-safe.
  *
+ * In C, the blocking form (for a worker thread):
+ *
+ * ```c
+ * g_autoptr(FifoSemaphore) sem = fifo_semaphore_new (2);  // two at a time
+ * g_autoptr(GError) error = NULL;
+ *
+ * if (fifo_semaphore_acquire (sem, NULL, &error))
+ *   {
+ *     // … one of two …
+ *     fifo_semaphore_release (sem);
+ *   }
+ * ```
+ *
+ * In Python, likewise:
+ *
+ * ```python
+ * sem = Fifo.Semaphore.new(2)  # two at a time
+ *
+ * with sem:
+ *     assert sem.props.value == 1  # … one of two …
+ * ```
+ *
  * Since: 1.0
  */
 
@@ -277,9 +299,9 @@ fifo_semaphore_new_bounded (guint value)
  * fifo_semaphore_acquire_async:
  * @self: a `FifoSemaphore`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once a permit is acquired or the request
+ * @callback: (scope async) (closure user_data): called once a permit is acquired or the request
  *   cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Queues a request for one permit. @callback runs exactly once, in the
  * thread-default main context of the calling thread and in a later
