@@ -289,7 +289,7 @@ fifo_barrier_new (guint parties)
  *
  * Arrives at the barrier and waits for the rest of the cycle's parties.
  * @callback runs exactly once, in the thread-default main context of the
- * calling thread and in a later main-loop iteration. Call
+ * calling thread, from its main loop, never from within this call. Call
  * [method@Fifo.Barrier.wait_finish] from it.
  *
  * Since: 1.0

@@ -577,8 +577,9 @@ wait_for_step_cb (GObject      *source,
  * Waits until @predicate holds: checks it first, and as long as it does not
  * hold, waits as [method@Fifo.Condition.wait_async] does and checks again.
  * The caller must hold the mutex, unless @predicate already holds. Call
- * [method@Fifo.Condition.wait_for_finish] from @callback, which runs in a
- * later main-loop iteration even if @predicate holds at once.
+ * [method@Fifo.Condition.wait_for_finish] from @callback, which runs from
+ * the main loop, never from within this call, even if @predicate holds at
+ * once.
  *
  * @predicate runs with the mutex held, in the thread and main context of the
  * caller (the thread-default one when this function was called), even if

@@ -13,8 +13,8 @@
  *
  * [method@Fifo.Event.set] sets the flag and wakes every current waiter, in
  * the order they started waiting. While the flag is set,
- * [method@Fifo.Event.wait_async] completes without waiting — in a later
- * main-loop iteration, like every completion. [method@Fifo.Event.clear]
+ * [method@Fifo.Event.wait_async] completes without waiting — from the main
+ * loop, never from within the call, like every completion. [method@Fifo.Event.clear]
  * resets the flag; waiters already woken stay woken.
  *
  * A waiter woken but cancelled before its callback ran reports the
@@ -223,8 +223,8 @@ fifo_event_new (void)
  * @user_data: data for @callback
  *
  * Waits for the flag to be set. @callback runs exactly once, in the
- * thread-default main context of the calling thread and in a later
- * main-loop iteration, even when the flag is set now. Call
+ * thread-default main context of the calling thread, from its main loop,
+ * never from within this call, even when the flag is set now. Call
  * [method@Fifo.Event.wait_finish] from it.
  *
  * Since: 1.0

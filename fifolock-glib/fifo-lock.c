@@ -22,8 +22,8 @@
  * counting semaphore — and any rule a mode of your own expresses.
  *
  * Callbacks run in the thread-default main context of the thread that
- * called [method@Fifo.Lock.acquire_async], always in a later main-loop
- * iteration, never inside the call that caused them. Every function is
+ * called [method@Fifo.Lock.acquire_async], from its main loop, never inside
+ * the call that caused them. Every function is
  * thread-safe. [Semantics](semantics.html) tells the whole story: strict
  * FIFO, callbacks, cancellation, threads.
  *
@@ -280,8 +280,8 @@ fifo_lock_new (void)
  * with what the lock then holds.
  *
  * @callback runs exactly once, in the thread-default main context of the
- * calling thread, in a later main-loop iteration — even when the lock is
- * free now. Call [method@Fifo.Lock.acquire_finish] from it.
+ * calling thread, from its main loop, never from within this call — even
+ * when the lock is free now. Call [method@Fifo.Lock.acquire_finish] from it.
  *
  * If @cancellable is cancelled before the grant was delivered, the request
  * fails with %G_IO_ERROR_CANCELLED and holds nothing; a grant it had

@@ -16,7 +16,8 @@
  * Like `asyncio.Lock`, the mutex is not owned: any code may release it.
  *
  * Callbacks run in the thread-default main context of the thread that called
- * [method@Fifo.Mutex.acquire_async], always in a later main-loop iteration.
+ * [method@Fifo.Mutex.acquire_async], from its main loop, never inside the
+ * call that caused them.
  * Every function is thread-safe; [property@Fifo.Mutex:locked] is notified
  * from the thread that changed it.
  *
@@ -275,8 +276,8 @@ fifo_mutex_new (void)
  * @user_data: data for @callback
  *
  * Queues a request for the mutex. @callback runs exactly once, in the
- * thread-default main context of the calling thread and in a later
- * main-loop iteration, even when the mutex is free now. Call
+ * thread-default main context of the calling thread, from its main loop,
+ * never from within this call, even when the mutex is free now. Call
  * [method@Fifo.Mutex.acquire_finish] from it.
  *
  * If @cancellable is cancelled before the mutex was handed over, the request

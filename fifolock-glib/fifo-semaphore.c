@@ -20,8 +20,8 @@
  * before its callback ran passes the permit on: no permit is ever lost.
  *
  * Callbacks run in the thread-default main context of the thread that called
- * [method@Fifo.Semaphore.acquire_async], always in a later main-loop
- * iteration. Every function is thread-safe.
+ * [method@Fifo.Semaphore.acquire_async], from its main loop, never inside
+ * the call that caused them. Every function is thread-safe.
  *
  * In C, the blocking form (for a worker thread):
  *
@@ -304,8 +304,8 @@ fifo_semaphore_new_bounded (guint value)
  * @user_data: data for @callback
  *
  * Queues a request for one permit. @callback runs exactly once, in the
- * thread-default main context of the calling thread and in a later
- * main-loop iteration, even when a permit is available now. Call
+ * thread-default main context of the calling thread, from its main loop,
+ * never from within this call, even when a permit is available now. Call
  * [method@Fifo.Semaphore.acquire_finish] from it.
  *
  * If @cancellable is cancelled before the permit was handed over, the
