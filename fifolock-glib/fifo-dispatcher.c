@@ -193,7 +193,7 @@ fifo_dispatcher_deliver (FifoDispatcher *self,
   if (fifo_result_recycle (result) && self->spare == NULL)
     self->spare = result;
   else
-    g_object_unref (result);
+    fifo_result_release (result);
 }
 
 /* Takes up to @n waiters off the ready list with one locking. */
@@ -272,7 +272,7 @@ fifo_dispatcher_finalize (GSource *source)
   FifoDispatcher *self = (FifoDispatcher *) source;
 
   g_assert (self->head == NULL && self->batch == NULL);
-  g_clear_object (&self->spare);
+  g_clear_pointer (&self->spare, fifo_result_release);
   g_clear_pointer (&self->yield_source, g_source_unref);
   g_mutex_clear (&self->lock);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "fifo-lock-holds-private.h"
+#include "fifo-owned-private.h"
 #include "fifo-lock-mode.h"
 
 /**
@@ -85,6 +86,7 @@ typedef struct
 struct _FifoLockHolds
 {
   GObject    parent_instance;
+  gint       kept;       /* atomic: someone else holds a reference now */
   HoldEntry *entries;
   guint      n_entries;
   guint      n_allocated;
@@ -118,10 +120,26 @@ fifo_lock_holds_init (FifoLockHolds *self)
   self->n_allocated = N_INLINE_ENTRIES;
 }
 
+/* The lock's only reference is a toggle reference (fifo-owned-private.h):
+ * it learns whether a mode, or a binding, kept the holds. */
 FifoLockHolds *
 fifo_lock_holds_new (void)
 {
-  return g_object_new (FIFO_TYPE_LOCK_HOLDS, NULL);
+  FifoLockHolds *self = g_object_new (FIFO_TYPE_LOCK_HOLDS, NULL);
+
+  return fifo_owned_take (self, fifo_owned_notify, &self->kept);
+}
+
+void
+fifo_lock_holds_release (FifoLockHolds *self)
+{
+  fifo_owned_release (self, fifo_owned_notify, &self->kept);
+}
+
+gboolean
+fifo_lock_holds_is_kept (FifoLockHolds *self)
+{
+  return g_atomic_int_get (&self->kept);
 }
 
 static void

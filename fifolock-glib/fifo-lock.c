@@ -109,12 +109,12 @@ fifo_lock_ask (FifoLock              *self,
 
   compatible = iface->is_compatible (mode, self->holds);
 
-  if (G_UNLIKELY (g_atomic_int_get (&G_OBJECT (self->holds)->ref_count) > 1))
+  if (G_UNLIKELY (fifo_lock_holds_is_kept (self->holds)))
     {
       FifoLockHolds *kept = g_steal_pointer (&self->holds);
 
       self->holds = fifo_lock_holds_copy (kept);
-      g_object_unref (kept);
+      fifo_lock_holds_release (kept);
     }
 
   return compatible;
@@ -197,7 +197,7 @@ fifo_lock_finalize (GObject *object)
   FifoLock *self = FIFO_LOCK (object);
 
   fifo_wait_queue_clear (&self->queue);
-  g_clear_object (&self->holds);
+  g_clear_pointer (&self->holds, fifo_lock_holds_release);
 
   G_OBJECT_CLASS (fifo_lock_parent_class)->finalize (object);
 }

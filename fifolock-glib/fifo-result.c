@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include "fifo-owned-private.h"
 #include "fifo-result-private.h"
 
 struct _FifoResult
@@ -11,6 +12,7 @@ struct _FifoResult
   gpointer     user_data;
   gint64       value;
   FifoOutcome  outcome;
+  gint         seen;   /* atomic: someone else took a reference */
 };
 
 static void fifo_result_async_result_iface_init (GAsyncResultIface *iface);
@@ -69,10 +71,21 @@ fifo_result_init (FifoResult *self)
 {
 }
 
+/* The dispatcher's only reference is a toggle reference (see
+ * fifo-owned-private.h): it learns whether a callback, or a binding, kept
+ * the result. */
 FifoResult *
 fifo_result_new (void)
 {
-  return g_object_new (FIFO_TYPE_RESULT, NULL);
+  FifoResult *self = g_object_new (FIFO_TYPE_RESULT, NULL);
+
+  return fifo_owned_take (self, fifo_owned_notify_sticky, &self->seen);
+}
+
+void
+fifo_result_release (FifoResult *self)
+{
+  fifo_owned_release (self, fifo_owned_notify_sticky, &self->seen);
 }
 
 void
@@ -93,14 +106,10 @@ fifo_result_fill (FifoResult  *self,
 gboolean
 fifo_result_recycle (FifoResult *self)
 {
-  GObject *object = G_OBJECT (self);
-
-  /* Reusable only when nobody can see it any more: our reference is the
-   * last one, and it carries no data (weak references live there). A
-   * binding that wrapped it keeps a reference of its own. */
-  if (g_atomic_int_get (&object->ref_count) != 1 ||
-      ((guintptr) g_atomic_pointer_get (&object->qdata) & ~(guintptr) 0x7) != 0)
-    return FALSE;
+  /* Reusable only when nobody ever took a reference to it: a binding that
+   * wrapped it did, and so does a callback that keeps it. */
+  if (g_atomic_int_get (&self->seen))
+    return FALSE;  /* whoever kept it still sees its source object */
 
   g_clear_object (&self->source_object);
   self->source_tag = NULL;
