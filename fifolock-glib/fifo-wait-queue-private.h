@@ -24,17 +24,23 @@
  *
  * Locks. A queue's mutex is held for short sections that run no user code
  * but a FifoLockMode's is_compatible — which, written in Python, waits for
- * the interpreter lock. So a queue's mutex is *waited for* only by a thread
- * that called a public function (and a binding releases its interpreter lock
- * around those). Where the thread may be inside a GCancellable's emission or
- * a finalizer (a GMainContext's, a binding's object being freed, holding the
- * interpreter lock), the core only *tries* the mutex: what it has to do there
- * — cancel a waiter, pass over a waiter of a dead context — is pushed onto
- * the queue's inbox (lock-free), and whoever holds the mutex drains the inbox
- * before it lets go (fifo_wait_queue_unlock()), so nothing is ever left
- * behind. Every other lock of the library is a leaf: held for a few
- * instructions, never while waiting for anything or calling out (a
- * dispatcher's, a cancel watch's, the registries').
+ * the interpreter lock. So a queue's mutex is *waited for* at the entry of
+ * a public function (and a binding releases its interpreter lock around
+ * those). Where the thread may be inside a GCancellable's emission or a
+ * finalizer (a GMainContext's, a binding's object being freed, holding the
+ * interpreter lock), the core only *tries* the mutex: what it has to do
+ * there — cancel a waiter, pass over a waiter of a dead context — is pushed
+ * onto the queue's inbox (lock-free), and whoever holds the mutex drains the
+ * inbox before it lets go (fifo_wait_queue_unlock()), so nothing is ever
+ * left behind.
+ *
+ * Once inside, a condition's policy takes its mutex's queue (nested, in the
+ * order below), and work deferred to after the unlock may take a
+ * condition's queue (a notification passed on): the holders of those two
+ * queues run no user code at all and wait for nothing, so waiting for them
+ * can never close a cycle. Every other lock of the library is a leaf: held
+ * for a few instructions, never while waiting for anything or calling out
+ * (a dispatcher's, a cancel watch's, the registries').
  *
  * Lock order: a queue's mutex may be taken while another queue's mutex is
  * held only in the direction condition → mutex. Leaf locks may be taken
