@@ -857,7 +857,7 @@ test_threads (void)
 
   memset (s, 0, sizeof *s);
   s->seed = env_number ("FIFO_TEST_SEED", g_test_rand_int ());
-  s->n_ops = (fifo_test_scale (1000) < 1000 ? 2000 : 20000) * MAX (1, env_number ("FIFO_TEST_SOAK", 1));
+  s->n_ops = (fifo_test_scale (1000) < 1000 ? 5000 : 100000) * MAX (1, env_number ("FIFO_TEST_SOAK", 1));
   g_test_message ("seed %u (FIFO_TEST_SEED), %u steps per thread, %u threads",
                   s->seed, s->n_ops, N_WORKERS);
 
