@@ -3,6 +3,7 @@
 
 #include "fifo-barrier.h"
 #include "fifo-error.h"
+#include "fifo-i18n-private.h"
 #include "fifo-result-private.h"
 #include "fifo-wait-queue-private.h"
 
@@ -83,6 +84,9 @@ static GParamSpec *properties[N_PROPS];
 
 #define CHANGED_BROKEN FIFO_WAIT_QUEUE_CHANGED_POLICY (0)
 
+/* The barrier's one failure. */
+#define BROKEN FIFO_OUTCOME_FAILURE (0)
+
 G_DEFINE_FINAL_TYPE (FifoBarrier, fifo_barrier, G_TYPE_OBJECT)
 
 #define FIFO_BARRIER_OF(queue) ((FifoBarrier *) (queue)->owner)
@@ -97,7 +101,7 @@ fifo_barrier_admit (FifoWaitQueue *queue,
 
   if (self->broken)
     {
-      fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_BROKEN_BARRIER);
+      fifo_waiter_complete (queue, waiter, BROKEN);
       return;
     }
 
@@ -139,12 +143,21 @@ fifo_barrier_notify (FifoWaitQueue *queue,
     g_object_notify_by_pspec (owner, properties[PROP_BROKEN]);
 }
 
+static void
+fifo_barrier_set_error (guint    code,
+                        GError **error)
+{
+  g_set_error_literal (error, FIFO_ERROR, FIFO_ERROR_BROKEN_BARRIER,
+                       _("The barrier is broken"));
+}
+
 /* A cancelled party leaves the cycle (the default); a cycle that has
  * completed cannot be taken back, so there is no revoke. */
 static const FifoWaitQueueClass fifo_barrier_queue_class = {
   .admit = fifo_barrier_admit,
   .collect = fifo_barrier_collect,
   .notify = fifo_barrier_notify,
+  .set_error = fifo_barrier_set_error,
 };
 
 static const FifoOperation wait_op = { (gpointer) fifo_barrier_wait_async, &fifo_barrier_queue_class, NULL };
@@ -357,17 +370,17 @@ fifo_barrier_wait (FifoBarrier   *self,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  gint64 index = -1;
+  FifoWaiterData delivered;
   FifoOutcome outcome;
 
   g_return_val_if_fail (FIFO_IS_BARRIER (self), -1);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  outcome = fifo_wait_queue_submit_sync (&self->queue, &wait_op, NULL, cancellable, &index);
-  if (!fifo_outcome_propagate (outcome, error))
+  outcome = fifo_wait_queue_submit_sync (&self->queue, &wait_op, NULL, cancellable, &delivered);
+  if (!fifo_outcome_propagate (&wait_op, outcome, error))
     return -1;
-  return (gint) index;
+  return (gint) delivered.value;
 }
 
 /**
@@ -386,7 +399,7 @@ fifo_barrier_reset (FifoBarrier *self)
   g_return_if_fail (FIFO_IS_BARRIER (self));
 
   fifo_wait_queue_lock (&self->queue);
-  fifo_wait_queue_complete_all (&self->queue, FIFO_OUTCOME_BROKEN_BARRIER);
+  fifo_wait_queue_complete_all (&self->queue, BROKEN);
   self->broken = FALSE;
   fifo_wait_queue_unlock (&self->queue);
 }
@@ -407,7 +420,7 @@ fifo_barrier_abort (FifoBarrier *self)
 
   fifo_wait_queue_lock (&self->queue);
   self->broken = TRUE;
-  fifo_wait_queue_complete_all (&self->queue, FIFO_OUTCOME_BROKEN_BARRIER);
+  fifo_wait_queue_complete_all (&self->queue, BROKEN);
   fifo_wait_queue_unlock (&self->queue);
 }
 

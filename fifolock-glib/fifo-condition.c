@@ -508,7 +508,7 @@ fifo_condition_wait (FifoCondition  *self,
   if (!fifo_condition_check_held (self, G_STRFUNC))
     return FALSE;
 
-  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, &wait_op, NULL, cancellable, NULL),
+  return fifo_outcome_propagate (&wait_op, fifo_wait_queue_submit_sync (&self->queue, &wait_op, NULL, cancellable, NULL),
                                  error);
 }
 

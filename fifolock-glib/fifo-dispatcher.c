@@ -164,11 +164,12 @@ fifo_dispatcher_deliver (FifoDispatcher *self,
   GAsyncReadyCallback callback = waiter->callback;
   gpointer user_data = waiter->user_data;
   GObject *source_object;
+  FifoWaiterData delivered;
   FifoOutcome outcome;
   FifoResult *result;
 
   /* Not watched any more: nobody can take a new reference to it. */
-  outcome = fifo_waiter_settle (waiter);
+  outcome = fifo_waiter_settle (waiter, &delivered);
 
   result = g_steal_pointer (&self->spare);
   if (result == NULL)
@@ -180,8 +181,7 @@ fifo_dispatcher_deliver (FifoDispatcher *self,
     source_object = g_steal_pointer (&waiter->source_object);
   else
     source_object = g_object_ref (waiter->source_object);
-  fifo_result_fill (result, source_object, waiter->op->source_tag, user_data, outcome,
-                    waiter->data.value);
+  fifo_result_fill (result, source_object, waiter->op, user_data, outcome, delivered);
   fifo_waiter_unref (waiter);
 
   if (callback != NULL)

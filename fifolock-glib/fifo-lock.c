@@ -364,7 +364,7 @@ fifo_lock_acquire (FifoLock      *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   outcome = fifo_wait_queue_submit_sync (&self->queue, &acquire_op, mode, cancellable, NULL);
-  return fifo_outcome_propagate (outcome, error);
+  return fifo_outcome_propagate (&acquire_op, outcome, error);
 }
 
 /**

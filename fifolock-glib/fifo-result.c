@@ -1,4 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * NOTES
+ *
+ * A FifoResult is filled by a dispatcher, handed to one callback, and then
+ * reused for the next one unless somebody took a reference to it (see
+ * fifo-owned-private.h). It owns what the waiter delivered: a payload
+ * stays the result's until _finish takes it (fifo_async_result_steal()),
+ * and goes to its operation's free_payload() if nobody does — when the
+ * result is reused or finalized. Only the thread that delivered it, or
+ * whoever keeps it, touches it.
+ */
 #include "config.h"
 
 #include "fifo-owned-private.h"
@@ -6,13 +17,13 @@
 
 struct _FifoResult
 {
-  GObject      parent_instance;
-  GObject     *source_object;
-  gpointer     source_tag;
-  gpointer     user_data;
-  gint64       value;
-  FifoOutcome  outcome;
-  gint         seen;   /* atomic: someone else took a reference */
+  GObject              parent_instance;
+  GObject             *source_object;
+  const FifoOperation *op;
+  gpointer             user_data;
+  FifoWaiterData       data;
+  FifoOutcome          outcome;
+  gint                 seen;   /* atomic: someone else took a reference */
 };
 
 static void fifo_result_async_result_iface_init (GAsyncResultIface *iface);
@@ -39,7 +50,9 @@ static gboolean
 fifo_result_is_tagged (GAsyncResult *result,
                        gpointer      source_tag)
 {
-  return FIFO_RESULT (result)->source_tag == source_tag;
+  FifoResult *self = FIFO_RESULT (result);
+
+  return self->op != NULL && self->op->source_tag == source_tag;
 }
 
 static void
@@ -50,12 +63,22 @@ fifo_result_async_result_iface_init (GAsyncResultIface *iface)
   iface->is_tagged = fifo_result_is_tagged;
 }
 
+/* A payload nobody took goes, with its operation's free function. */
+static void
+fifo_result_clear (FifoResult *self)
+{
+  if (self->op != NULL && self->op->delivers_payload && self->data.pointer != NULL)
+    self->op->klass->free_payload (self->source_object, g_steal_pointer (&self->data.pointer));
+  g_clear_object (&self->source_object);
+  self->op = NULL;
+  self->user_data = NULL;
+  self->data.value = 0;
+}
+
 static void
 fifo_result_finalize (GObject *object)
 {
-  FifoResult *self = FIFO_RESULT (object);
-
-  g_clear_object (&self->source_object);
+  fifo_result_clear (FIFO_RESULT (object));
 
   G_OBJECT_CLASS (fifo_result_parent_class)->finalize (object);
 }
@@ -89,18 +112,18 @@ fifo_result_release (FifoResult *self)
 }
 
 void
-fifo_result_fill (FifoResult  *self,
-                  GObject     *source_object,
-                  gpointer     source_tag,
-                  gpointer     user_data,
-                  FifoOutcome  outcome,
-                  gint64       value)
+fifo_result_fill (FifoResult          *self,
+                  GObject             *source_object,
+                  const FifoOperation *op,
+                  gpointer             user_data,
+                  FifoOutcome          outcome,
+                  FifoWaiterData       data)
 {
   self->source_object = source_object;
-  self->source_tag = source_tag;
+  self->op = op;
   self->user_data = user_data;
   self->outcome = outcome;
-  self->value = value;
+  self->data = data;
 }
 
 gboolean
@@ -109,11 +132,9 @@ fifo_result_recycle (FifoResult *self)
   /* Reusable only when nobody ever took a reference to it: a binding that
    * wrapped it did, and so does a callback that keeps it. */
   if (g_atomic_int_get (&self->seen))
-    return FALSE;  /* whoever kept it still sees its source object */
+    return FALSE;  /* whoever kept it still sees what it delivered */
 
-  g_clear_object (&self->source_object);
-  self->source_tag = NULL;
-  self->user_data = NULL;
+  fifo_result_clear (self);
   return TRUE;
 }
 
@@ -128,7 +149,8 @@ fifo_async_result_is_valid (GAsyncResult *result,
     return FALSE;
 
   self = FIFO_RESULT (result);
-  return self->source_object == source_object && self->source_tag == source_tag;
+  return self->source_object == source_object && self->op != NULL &&
+         self->op->source_tag == source_tag;
 }
 
 gboolean
@@ -139,7 +161,21 @@ fifo_async_result_propagate (GAsyncResult  *result,
   FifoResult *self = FIFO_RESULT (result);
 
   if (value != NULL)
-    *value = self->value;
+    *value = self->data.value;
 
-  return fifo_outcome_propagate (self->outcome, error);
+  return fifo_outcome_propagate (self->op, self->outcome, error);
+}
+
+gboolean
+fifo_async_result_steal (GAsyncResult  *result,
+                         gpointer      *payload,
+                         GError       **error)
+{
+  FifoResult *self = FIFO_RESULT (result);
+
+  g_assert (self->op->delivers_payload);
+
+  /* Taken once: a second _finish gets nothing, and nothing is freed twice. */
+  *payload = g_steal_pointer (&self->data.pointer);
+  return fifo_outcome_propagate (self->op, self->outcome, error);
 }

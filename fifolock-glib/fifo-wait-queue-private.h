@@ -73,22 +73,38 @@ typedef struct _FifoCancelWatch    FifoCancelWatch;
 /* What a waiter is waiting for: the _async function that started it (the
  * GAsyncResult's source tag) and the policy it was submitted to, whose
  * cancel and revoke hooks apply even after a transfer to another queue.
- * An internal step of a longer operation (whose user data is the library's
- * own state) names how to free that state should its callback never run,
- * its main context being gone. One static record per operation keeps the
- * waiter small, and outlives every waiter. */
+ * An operation whose waiter's data.pointer is a payload (an item got from a
+ * queue) says so: the payload is the result's until _finish takes it, and
+ * the policy's free_payload() frees it if nobody does. An internal step of
+ * a longer operation (whose user data is the library's own state) names how
+ * to free that state should its callback never run, its main context being
+ * gone. One static record per operation keeps the waiter small, and
+ * outlives every waiter. */
 typedef struct
 {
   gpointer                  source_tag;
   const FifoWaitQueueClass *klass;
   GDestroyNotify            free_orphaned_user_data;
+  gboolean                  delivers_payload;
 } FifoOperation;
 
+/* Success, cancellation, or a failure of the policy's own: failure n is
+ * FIFO_OUTCOME_FAILURE (n), which its set_error() turns into a GError. */
 typedef enum {
   FIFO_OUTCOME_SUCCESS,
   FIFO_OUTCOME_CANCELLED,
-  FIFO_OUTCOME_BROKEN_BARRIER,
+  FIFO_OUTCOME_FAILED,
 } FifoOutcome;
+
+#define FIFO_OUTCOME_FAILURE(code) ((FifoOutcome) (FIFO_OUTCOME_FAILED + (code)))
+
+/* What a waiter carries: the policy's (FifoLock: its mode; a queue: its
+ * item), or the value delivered (a barrier's arrival index). */
+typedef union
+{
+  gpointer pointer;
+  gint64   value;
+} FifoWaiterData;
 
 typedef enum {
   FIFO_WAITER_NEW,        /* created, or in transfer, not yet admitted */
@@ -123,10 +139,7 @@ struct _FifoWaiter
    * queue's cancel inbox, or its list of waiters to release. */
   FifoWaiter                *watch_prev;
   FifoWaiter                *watch_next;
-  union {
-    gpointer pointer;                       /* the policy's (FifoLock: its mode) */
-    gint64   value;                         /* delivered as the result's value */
-  } data;
+  FifoWaiterData             data;
   gint                       ref_count;     /* atomic */
   gint                       state;         /* atomic FifoWaiterState */
   guint8                     outcome;       /* FifoOutcome */
@@ -183,6 +196,18 @@ struct _FifoWaitQueueClass
   void     (*notify)     (FifoWaitQueue *queue,
                           GObject       *owner,
                           guint          changed);
+
+  /* Any thread, nothing locked. Sets @error for the policy's failure
+   * @code (the outcome FIFO_OUTCOME_FAILURE (code)). Required if the
+   * policy fails waiters. */
+  void     (*set_error)  (guint          code,
+                          GError       **error);
+
+  /* Any thread, nothing locked. Frees a payload nobody took: of a result
+   * never finished, of a waiter passed over. @owner is the primitive.
+   * Required if an operation delivers a payload. */
+  void     (*free_payload) (GObject     *owner,
+                            gpointer     payload);
 };
 
 struct _FifoWaitQueue
@@ -339,17 +364,22 @@ void        fifo_wait_queue_submit_done_to (FifoWaitQueue           *queue,
                                             GAsyncReadyCallback      callback,
                                             gpointer                 user_data);
 
-/* Waits, blocking the calling thread, as @op (only its policy matters).
- * @data is borrowed. Returns the outcome; @value receives the waiter's
- * delivered value. */
+/* Waits, blocking the calling thread, as @op. @data is borrowed (or, for an
+ * operation that delivers a payload, the waiter's until it is granted).
+ * Returns the outcome; @delivered receives the waiter's data then (the
+ * payload, which is the caller's, or the value). */
 FifoOutcome fifo_wait_queue_submit_sync   (FifoWaitQueue            *queue,
                                            const FifoOperation      *op,
                                            gpointer                  data,
                                            GCancellable             *cancellable,
-                                           gint64                   *value);
+                                           FifoWaiterData           *delivered);
 
-/* The dispatcher's side. */
-FifoOutcome fifo_waiter_settle            (FifoWaiter               *waiter);
+/* The dispatcher's side. Makes @waiter's outcome final and returns it,
+ * with the data it delivers: its payload (which the caller takes) or its
+ * value — nothing if a cancellation took its grant back, whose policy owns
+ * the payload then. */
+FifoOutcome fifo_waiter_settle            (FifoWaiter               *waiter,
+                                           FifoWaiterData           *delivered);
 void        fifo_waiter_unref             (FifoWaiter               *waiter);
 /* From anywhere, a finalizer included: passes @waiter over (it takes the
  * caller's reference), now if its queue is free, or else by whoever holds
@@ -360,8 +390,9 @@ void        fifo_waiter_pass_over         (FifoWaiter               *waiter);
  * else by whoever holds it. Takes the caller's reference. */
 void        fifo_waiter_request_cancel    (FifoWaiter               *waiter);
 
-/* Turns an outcome into the caller-visible result. */
-gboolean    fifo_outcome_propagate        (FifoOutcome               outcome,
+/* Turns an outcome of @op into the caller-visible result. */
+gboolean    fifo_outcome_propagate        (const FifoOperation      *op,
+                                           FifoOutcome               outcome,
                                            GError                  **error);
 
 G_END_DECLS

@@ -4,7 +4,6 @@
 
 #include "fifo-cancel-watch-private.h"
 #include "fifo-dispatcher-private.h"
-#include "fifo-error.h"
 #include "fifo-i18n-private.h"
 #include "fifo-thread-private.h"
 #include "fifo-wait-queue-private.h"
@@ -292,6 +291,10 @@ fifo_waiter_release_lists (FifoWaiter *released,
 
       passed = waiter->prev;
       waiter->prev = NULL;
+      /* A payload its policy did not take back: nobody's now. */
+      if (waiter->op->delivers_payload && waiter->data.pointer != NULL)
+        waiter->op->klass->free_payload (waiter->source_object,
+                                         g_steal_pointer (&waiter->data.pointer));
       if (waiter->op->free_orphaned_user_data != NULL)
         waiter->op->free_orphaned_user_data (waiter->user_data);
       fifo_waiter_unref (waiter);
@@ -770,7 +773,8 @@ fifo_waiter_pass_over (FifoWaiter *waiter)
 /* ---- Delivery ------------------------------------------------------------------ */
 
 FifoOutcome
-fifo_waiter_settle (FifoWaiter *waiter)
+fifo_waiter_settle (FifoWaiter     *waiter,
+                    FifoWaiterData *delivered)
 {
   /* Never waits: a cancellation that claimed the grant first has
    * already made it final. */
@@ -780,7 +784,17 @@ fifo_waiter_settle (FifoWaiter *waiter)
 
   fifo_waiter_unwatch (waiter);
 
-  return old == FIFO_WAITER_REVOKED ? FIFO_OUTCOME_CANCELLED : waiter->outcome;
+  if (old == FIFO_WAITER_REVOKED)
+    {
+      /* The revoking policy may be taking the payload back right now. */
+      delivered->pointer = NULL;
+      return FIFO_OUTCOME_CANCELLED;
+    }
+
+  *delivered = waiter->data;
+  if (waiter->op->delivers_payload)
+    waiter->data.pointer = NULL;  /* the caller's now */
+  return waiter->outcome;
 }
 
 /* ---- Submission ----------------------------------------------------------------- */
@@ -912,10 +926,11 @@ fifo_wait_queue_submit_sync (FifoWaitQueue       *queue,
                              const FifoOperation *op,
                              gpointer             data,
                              GCancellable        *cancellable,
-                             gint64              *value)
+                             FifoWaiterData      *delivered)
 {
   FifoSyncWait sync;
   FifoWaiter *waiter = fifo_waiter_alloc ();
+  FifoWaiterData taken;
   FifoOutcome outcome;
 
   g_assert (op->klass == queue->klass);
@@ -939,9 +954,9 @@ fifo_wait_queue_submit_sync (FifoWaitQueue       *queue,
     g_cond_wait (&sync.cond, &sync.mutex);
   g_mutex_unlock (&sync.mutex);
 
-  outcome = fifo_waiter_settle (waiter);
-  if (value != NULL)
-    *value = waiter->data.value;
+  outcome = fifo_waiter_settle (waiter, &taken);
+  if (delivered != NULL)
+    *delivered = taken;
   waiter->user_data = NULL;
   fifo_waiter_unref (waiter);
 
@@ -952,8 +967,9 @@ fifo_wait_queue_submit_sync (FifoWaitQueue       *queue,
 }
 
 gboolean
-fifo_outcome_propagate (FifoOutcome   outcome,
-                        GError      **error)
+fifo_outcome_propagate (const FifoOperation  *op,
+                        FifoOutcome           outcome,
+                        GError              **error)
 {
   switch (outcome)
     {
@@ -965,13 +981,10 @@ fifo_outcome_propagate (FifoOutcome   outcome,
                            _("The operation was cancelled"));
       return FALSE;
 
-    case FIFO_OUTCOME_BROKEN_BARRIER:
-      g_set_error_literal (error, FIFO_ERROR, FIFO_ERROR_BROKEN_BARRIER,
-                           _("The barrier is broken"));
-      return FALSE;
-
+    case FIFO_OUTCOME_FAILED:
     default:
-      g_assert_not_reached ();
+      g_assert (op->klass->set_error != NULL);
+      op->klass->set_error (outcome - FIFO_OUTCOME_FAILED, error);
       return FALSE;
     }
 }
