@@ -70,6 +70,16 @@ typedef struct _FifoDispatcher     FifoDispatcher;
 typedef struct _FifoDeferred       FifoDeferred;
 typedef struct _FifoCancelWatch    FifoCancelWatch;
 
+/* One FIFO of waiters. A queue has one; a primitive that needs several
+ * under one lock (a FifoQueue's getters, putters and joiners) gives it an
+ * array of them: a waiter is in one at a time. */
+typedef struct
+{
+  FifoWaiter *head;
+  FifoWaiter *tail;
+  guint       length;
+} FifoWaitList;
+
 /* What a waiter is waiting for: the _async function that started it (the
  * GAsyncResult's source tag) and the policy it was submitted to, whose
  * cancel and revoke hooks apply even after a transfer to another queue.
@@ -146,6 +156,7 @@ struct _FifoWaiter
   /* Each guarded by its own lock, so each in a byte of its own. */
   guint8                     cancel_requested : 1; /* the queue's lock */
   guint8                     data_is_object : 1;   /* set when made */
+  guint8                     list;                 /* the queue's lock: which FifoWaitList */
   guint8                     watched;              /* the watch's lock */
 };
 
@@ -215,9 +226,10 @@ struct _FifoWaitQueue
   GMutex                    mutex;
   const FifoWaitQueueClass *klass;
   GObject                  *owner;     /* not a ref: the queue lives in it */
-  FifoWaiter               *head;
-  FifoWaiter               *tail;
-  guint                     length;
+  FifoWaitList             *lists;     /* &list, or the policy's array */
+  guint                     n_lists;
+  FifoWaitList              list;
+  guint                     length;    /* in all lists */
   guint                     notified_length;
   guint                     changed;   /* FIFO_WAIT_QUEUE_CHANGED_* */
   guint                     n_wakeups;
@@ -238,6 +250,11 @@ void        fifo_wait_queue_init          (FifoWaitQueue            *queue,
                                            const FifoWaitQueueClass *klass,
                                            GObject                  *owner);
 void        fifo_wait_queue_clear         (FifoWaitQueue            *queue);
+/* For a policy with several lists: @lists (which the owner keeps, all
+ * empty) replaces the queue's one. */
+void        fifo_wait_queue_set_lists     (FifoWaitQueue            *queue,
+                                           FifoWaitList             *lists,
+                                           guint                     n_lists);
 
 static inline void
 fifo_wait_queue_lock (FifoWaitQueue *queue)
@@ -291,19 +308,24 @@ void        fifo_wait_queue_defer         (FifoWaitQueue            *queue,
                                            GDestroyNotify            func,
                                            gpointer                  data);
 
+/* The first list's head, or NULL: most policies have only that one. */
 static inline FifoWaiter *
 fifo_wait_queue_peek_head (FifoWaitQueue *queue)
 {
-  return queue->head;
+  return queue->lists[0].head;
 }
 
 static inline gboolean
 fifo_wait_queue_is_empty (FifoWaitQueue *queue)
 {
-  return queue->head == NULL;
+  return queue->lists[0].head == NULL;
 }
 
+/* Locked. Appends @waiter to the first list / to list @list. */
 void        fifo_wait_queue_push_tail     (FifoWaitQueue            *queue,
+                                           FifoWaiter               *waiter);
+void        fifo_wait_queue_push_tail_to  (FifoWaitQueue            *queue,
+                                           guint                     list,
                                            FifoWaiter               *waiter);
 guint       fifo_wait_queue_get_length    (FifoWaitQueue            *queue);
 
@@ -318,8 +340,12 @@ void        fifo_waiter_complete          (FifoWaitQueue            *queue,
  * grant was taken back. */
 FifoOutcome fifo_waiter_get_outcome       (FifoWaiter               *waiter);
 
-/* Locked. Completes every queued waiter, in FIFO order, with @outcome. */
+/* Locked. Completes every waiter of the first list / of list @list, in
+ * FIFO order, with @outcome. */
 void        fifo_wait_queue_complete_all  (FifoWaitQueue            *queue,
+                                           FifoOutcome               outcome);
+void        fifo_wait_list_complete_all   (FifoWaitQueue            *queue,
+                                           guint                     list,
                                            FifoOutcome               outcome);
 
 /* Locked, both queues (its current one first, see the lock order). Takes

@@ -153,13 +153,27 @@ fifo_wait_queue_init (FifoWaitQueue            *queue,
   g_mutex_init (&queue->mutex);
   queue->klass = klass;
   queue->owner = owner;
+  queue->lists = &queue->list;
+  queue->n_lists = 1;
+}
+
+void
+fifo_wait_queue_set_lists (FifoWaitQueue *queue,
+                           FifoWaitList  *lists,
+                           guint          n_lists)
+{
+  g_assert (queue->length == 0 && n_lists > 0 && n_lists <= G_MAXUINT8);
+
+  memset (lists, 0, n_lists * sizeof *lists);
+  queue->lists = lists;
+  queue->n_lists = n_lists;
 }
 
 void
 fifo_wait_queue_clear (FifoWaitQueue *queue)
 {
   /* Every waiter holds a reference to its queue's owner. */
-  g_assert (queue->head == NULL);
+  g_assert (queue->length == 0);
   g_assert (queue->n_wakeups == 0 && queue->deferred == NULL);
   g_assert (queue->released == NULL && queue->passed == NULL);
   g_assert (queue->cancel_inbox == NULL && queue->pass_inbox == NULL);
@@ -417,10 +431,12 @@ static void
 fifo_wait_queue_unlink (FifoWaitQueue *queue,
                         FifoWaiter    *waiter)
 {
+  FifoWaitList *list = &queue->lists[waiter->list];
+
   if (waiter->prev != NULL)
     waiter->prev->next = waiter->next;
   else
-    queue->head = waiter->next;
+    list->head = waiter->next;
 
   if (waiter->next != NULL)
     {
@@ -433,30 +449,43 @@ fifo_wait_queue_unlink (FifoWaitQueue *queue,
 #endif
     }
   else
-    queue->tail = waiter->prev;
+    list->tail = waiter->prev;
 
   waiter->prev = waiter->next = NULL;
+  list->length--;
   queue->length--;
   queue->changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+}
+
+void
+fifo_wait_queue_push_tail_to (FifoWaitQueue *queue,
+                              guint          list_index,
+                              FifoWaiter    *waiter)
+{
+  FifoWaitList *list = &queue->lists[list_index];
+
+  g_assert (waiter->queue == queue && list_index < queue->n_lists);
+
+  waiter->list = list_index;
+  waiter->next = NULL;
+  waiter->prev = list->tail;
+  if (list->tail != NULL)
+    list->tail->next = waiter;
+  else
+    list->head = waiter;
+  list->tail = waiter;
+  list->length++;
+  queue->length++;
+  queue->changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+
+  g_atomic_int_set (&waiter->state, FIFO_WAITER_QUEUED);
 }
 
 void
 fifo_wait_queue_push_tail (FifoWaitQueue *queue,
                            FifoWaiter    *waiter)
 {
-  g_assert (waiter->queue == queue);
-
-  waiter->next = NULL;
-  waiter->prev = queue->tail;
-  if (queue->tail != NULL)
-    queue->tail->next = waiter;
-  else
-    queue->head = waiter;
-  queue->tail = waiter;
-  queue->length++;
-  queue->changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
-
-  g_atomic_int_set (&waiter->state, FIFO_WAITER_QUEUED);
+  fifo_wait_queue_push_tail_to (queue, 0, waiter);
 }
 
 guint
@@ -635,11 +664,19 @@ fifo_waiter_get_outcome (FifoWaiter *waiter)
 }
 
 void
+fifo_wait_list_complete_all (FifoWaitQueue *queue,
+                             guint          list,
+                             FifoOutcome    outcome)
+{
+  while (queue->lists[list].head != NULL)
+    fifo_waiter_complete (queue, queue->lists[list].head, outcome);
+}
+
+void
 fifo_wait_queue_complete_all (FifoWaitQueue *queue,
                               FifoOutcome    outcome)
 {
-  while (queue->head != NULL)
-    fifo_waiter_complete (queue, queue->head, outcome);
+  fifo_wait_list_complete_all (queue, 0, outcome);
 }
 
 void
@@ -662,7 +699,7 @@ static void
 fifo_wait_queue_cancel_default (FifoWaitQueue *queue,
                                 FifoWaiter    *waiter)
 {
-  gboolean was_head = queue->head == waiter;
+  gboolean was_head = queue->lists[waiter->list].head == waiter;
 
   fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_CANCELLED);
 
