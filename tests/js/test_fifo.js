@@ -239,6 +239,69 @@ test('Barrier', async () => {
     assert(!barrier.broken);
 });
 
+test('Queue: any JavaScript value goes in, the same comes out, in order', async () => {
+    const queue = new Fifo.Queue();
+    const object = {job: 1};
+    const values = ['text', 42, 1.5, false, object, [1, [2]], null, undefined, 2n ** 64n, new Map([[1, 2]])];
+    for (const value of values)
+        assert(queue.try_put(value), `try_put ${String(value)}`);
+    assertEqual(queue.n_items, values.length);
+    for (const value of values) {
+        const [ok, item] = queue.try_get();
+        assert(ok && item === value, `got ${String(item)}, expected ${String(value)}`);
+    }
+    assertEqual(queue.try_get(), [false, undefined]);
+});
+
+test('Queue: getters and putters wait, in order, with promises (the overrides)', async () => {
+    const queue = new Fifo.Queue({max_size: 1});
+    const log = [];
+    const getters = [1, 2, 3].map(n => queue.get_async(null).then(item => log.push(`${n}:${item.id}`)));
+    assertEqual(queue.n_waiting, 3);
+    await queue.put_async({id: 'a'}, null);
+    const puts = ['b', 'c', 'd'].map(id => queue.put_async({id}, null));
+    await Promise.all(getters);
+    assertEqual(log, ['1:a', '2:b', '3:c']);
+    await Promise.all(puts);
+    assertEqual(queue.n_items, 1);
+    assertEqual((await queue.get_async(null)).id, 'd');
+});
+
+test('Queue: a cancelled get gives its item back, in front', async () => {
+    const queue = new Fifo.Queue();
+    const cancellable = new Gio.Cancellable();
+    const first = queue.get_async(cancellable).then(() => 'got', e => e);
+    queue.try_put('x');     // handed to the first get, not delivered yet
+    queue.try_put('y');
+    cancellable.cancel();   // takes it back: 'x' is in front again
+    assert(isCancelled(await first), 'the first get is cancelled');
+    assertEqual(queue.try_get(), [true, 'x']);
+    assertEqual(queue.try_get(), [true, 'y']);
+});
+
+test('Queue: task_done, join and shutdown', async () => {
+    const queue = new Fifo.Queue();
+    queue.try_put(1);
+    queue.try_put(2);
+    let joined = false;
+    const join = queue.join_async(null).then(() => (joined = true));
+    await queue.get_async(null);
+    queue.task_done();
+    await drain();
+    assert(!joined, 'one item is not done yet');
+    await queue.get_async(null);
+    queue.task_done();
+    await join;
+    queue.try_put(3);
+    queue.shutdown(false);
+    assert(queue.is_shut_down);
+    assertEqual(await queue.get_async(null), 3);  // what is left, then nothing
+    const error = await queue.get_async(null).then(() => null, e => e);
+    assert(error instanceof GLib.Error && error.matches(Fifo.Error, Fifo.Error.QUEUE_SHUT_DOWN),
+        'a get of a shut-down, empty queue fails');
+    assert(!queue.try_put(4), 'no puts after shutdown');
+});
+
 // ---- run them ---------------------------------------------------------------
 
 const loop = new GLib.MainLoop(null, false);
