@@ -202,6 +202,41 @@ async void test_vapi () throws Error {
            "vapi: notify_waiters (1) wakes the next, and n-waiting is notified");
 }
 
+async void test_queue () throws Error {
+    var queue = new Fifo.Queue.for_values (2);
+    var got = "";
+
+    /* A getter waits, and the first put goes straight to it. */
+    queue.get_async.begin (null, (obj, res) => {
+        try {
+            var item = queue.get_async.end (res);
+            got += item.get_string ();
+        } catch (Error e) {
+            got += "!";
+        }
+    });
+    yield idle ();
+    check (queue.n_waiting == 1 && got == "", "queue: a get waits for an item");
+    yield queue.put_async ("one");
+    yield idle ();
+    check (got == "one", "queue: the item goes to the waiting get");
+
+    check (queue.try_put (2) && queue.try_put (3.5), "queue: values of any type go in");
+    check (!queue.try_put ("full"), "queue: try_put refuses when full");
+    Value item;
+    check (queue.try_get (out item) && item.get_int () == 2, "queue: oldest first");
+    var next = yield queue.get_async ();
+    check (next.get_double () == 3.5 && queue.n_items == 0, "queue: then the next");
+
+    queue.shutdown (false);
+    try {
+        yield queue.get_async ();
+        check (false, "queue: a get of a shut-down, empty queue fails");
+    } catch (Error e) {
+        check (e is Fifo.Error.QUEUE_SHUT_DOWN, "queue: a get of a shut-down, empty queue fails");
+    }
+}
+
 async void run () {
     try {
         yield test_lock ();
@@ -210,6 +245,7 @@ async void run () {
         yield test_event ();
         yield test_condition ();
         yield test_barrier ();
+        yield test_queue ();
         yield test_vapi ();
     } catch (Error e) {
         check (false, "unexpected error: " + e.message);
