@@ -244,12 +244,19 @@ fifo_condition_notify_properties (FifoWaitQueue *queue,
   g_object_notify_by_pspec (owner, properties[PROP_N_WAITING]);
 }
 
+static FifoWaitQueue *
+fifo_condition_linked (FifoWaitQueue *queue)
+{
+  return fifo_mutex_get_wait_queue (FIFO_CONDITION_OF (queue)->mutex);
+}
+
 static const FifoWaitQueueClass fifo_condition_queue_class = {
   .admit = fifo_condition_admit,
   .cancel = fifo_condition_cancel,
   .revoke = fifo_condition_revoke,
   .abandon = fifo_condition_abandon,
   .notify = fifo_condition_notify_properties,
+  .linked = fifo_condition_linked,
 };
 
 typedef struct _WaitFor WaitFor;

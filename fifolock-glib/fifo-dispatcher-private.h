@@ -27,4 +27,14 @@ FifoDispatcherPush  fifo_dispatcher_push               (FifoDispatcher *dispatch
                                                         FifoWaiter     *waiter);
 void                fifo_dispatcher_wakeup             (FifoDispatcher *dispatcher);
 
+/* Whether its context is gone. */
+gboolean            fifo_dispatcher_is_dead            (FifoDispatcher *dispatcher);
+/* Any thread, any lock held: @ticket is to be run by the context's next
+ * dispatch. FALSE if the context is gone (the ticket is still the
+ * caller's); otherwise TRUE, and *@wakeup says whether the caller must
+ * fifo_dispatcher_wakeup() it once unlocked. */
+gboolean            fifo_dispatcher_take_ticket        (FifoDispatcher  *dispatcher,
+                                                        FifoDrainTicket *ticket,
+                                                        gboolean        *wakeup);
+
 G_END_DECLS

@@ -16,8 +16,13 @@
  * and the spare result. Callbacks run with no lock held.
  *
  * When the context is finalized, what is ready is passed over
- * (fifo_waiter_pass_over()), which never waits for a queue's lock: the
- * finalization may run with a binding's interpreter lock held.
+ * (fifo_waiter_pass_over()), which runs no user code and never waits for
+ * a queue's lock: the finalization may be a binding's garbage collection,
+ * or run with its interpreter lock held, or inside a mode's is_compatible.
+ * A pass-over is carried out by a live waiter of the same queue: its
+ * dispatcher takes a ticket (fifo_dispatcher_take_ticket()) and drains the
+ * queue at the start of its next dispatch. Tickets of a context that dies
+ * in turn are handed on.
  */
 #include "config.h"
 
@@ -57,6 +62,8 @@ struct _FifoDispatcher
   GMainContext *context;   /* not a reference; valid while !dead */
   FifoWaiter   *head;      /* ready list, linked through ->next */
   FifoWaiter   *tail;
+  /* Pass-overs of dead contexts this thread is to carry out for them. */
+  FifoDrainTicket *tickets;
   gint          dead;      /* atomic */
   /* Only touched by the thread that owns the context: */
   FifoWaiter   *batch;     /* taken off the ready list, not yet delivered */
@@ -108,7 +115,8 @@ static GSourceFuncs fifo_yield_source_funcs = {
 static gboolean
 fifo_dispatcher_has_ready (FifoDispatcher *self)
 {
-  return self->batch != NULL || g_atomic_pointer_get (&self->head) != NULL;
+  return self->batch != NULL || g_atomic_pointer_get (&self->head) != NULL ||
+         g_atomic_pointer_get (&self->tickets) != NULL;
 }
 
 /* Still stepping aside? Sets *timeout to when that ends at the latest. */
@@ -237,6 +245,17 @@ fifo_dispatcher_dispatch (GSource     *source,
    * or the next prepare, will find them. */
   thread->dispatching = self;
 
+  /* Pass-overs first: what they grant may be due here. */
+  if (G_UNLIKELY (g_atomic_pointer_get (&self->tickets) != NULL))
+    {
+      FifoDrainTicket *tickets;
+
+      g_mutex_lock (&self->lock);
+      tickets = g_steal_pointer (&self->tickets);
+      g_mutex_unlock (&self->lock);
+      fifo_drain_tickets_run (tickets);
+    }
+
   /* The batch lives in the dispatcher, not on this stack: a callback that
    * runs a nested main loop (the source may recurse) delivers the rest of
    * it, in order, and may wait for any of them. */
@@ -271,7 +290,7 @@ fifo_dispatcher_finalize (GSource *source)
 {
   FifoDispatcher *self = (FifoDispatcher *) source;
 
-  g_assert (self->head == NULL && self->batch == NULL);
+  g_assert (self->head == NULL && self->batch == NULL && self->tickets == NULL);
   g_clear_pointer (&self->spare, fifo_result_release);
   g_clear_pointer (&self->yield_source, g_source_unref);
   g_mutex_clear (&self->lock);
@@ -294,12 +313,24 @@ fifo_dispatcher_context_destroyed (gpointer data)
 {
   FifoDispatcher *self = data;
   FifoWaiter *ready, *batch;
+  FifoDrainTicket *tickets;
 
   g_mutex_lock (&self->lock);
   g_atomic_int_set (&self->dead, TRUE);
   ready = g_steal_pointer (&self->head);
   self->tail = NULL;
+  tickets = g_steal_pointer (&self->tickets);
   g_mutex_unlock (&self->lock);
+
+  /* Pass-overs we were to carry out for others: someone else will. */
+  while (tickets != NULL)
+    {
+      FifoDrainTicket *ticket = tickets;
+
+      tickets = ticket->next;
+      fifo_drain_ticket_hand_on (ticket);
+    }
+
   /* A batch cut short by a callback that never returned to us. */
   batch = g_steal_pointer (&self->batch);
 
@@ -485,6 +516,34 @@ fifo_dispatcher_push (FifoDispatcher *self,
 
   g_mutex_unlock (&self->lock);
   return FIFO_DISPATCHER_QUEUED;
+}
+
+gboolean
+fifo_dispatcher_is_dead (FifoDispatcher *self)
+{
+  return g_atomic_int_get (&self->dead);
+}
+
+gboolean
+fifo_dispatcher_take_ticket (FifoDispatcher  *self,
+                             FifoDrainTicket *ticket,
+                             gboolean        *wakeup)
+{
+  g_mutex_lock (&self->lock);
+
+  if (self->dead)
+    {
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+
+  *wakeup = self->tickets == NULL &&
+            (fifo_thread_current == NULL || fifo_thread_current->dispatching != self);
+  ticket->next = self->tickets;
+  g_atomic_pointer_set (&self->tickets, ticket);
+
+  g_mutex_unlock (&self->lock);
+  return TRUE;
 }
 
 void

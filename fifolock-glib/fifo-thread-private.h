@@ -25,6 +25,11 @@ typedef struct
   FifoDispatcher *cached_dispatcher;   /* strong */
   /* the dispatcher whose callbacks run on this thread right now, if any */
   FifoDispatcher *dispatching;
+
+  /* fifo-wait-queue.c: deferred work queued while some already runs */
+  gboolean        running_deferred;
+  FifoDeferred   *deferred;
+  FifoDeferred   *deferred_tail;
 } FifoThread;
 
 extern _Thread_local FifoThread *fifo_thread_current;

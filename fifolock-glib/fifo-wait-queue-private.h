@@ -26,13 +26,21 @@
  * but a FifoLockMode's is_compatible — which, written in Python, waits for
  * the interpreter lock. So a queue's mutex is *waited for* at the entry of
  * a public function (and a binding releases its interpreter lock around
- * those). Where the thread may be inside a GCancellable's emission or a
- * finalizer (a GMainContext's, a binding's object being freed, holding the
- * interpreter lock), the core only *tries* the mutex: what it has to do
- * there — cancel a waiter, pass over a waiter of a dead context — is pushed
- * onto the queue's inbox (lock-free), and whoever holds the mutex drains the
- * inbox before it lets go (fifo_wait_queue_unlock()), so nothing is ever
- * left behind.
+ * those). Inside a GCancellable's emission the core only *tries* the
+ * mutex: a cancellation that finds it taken is pushed onto the queue's
+ * inbox (lock-free), and whoever holds the mutex carries it out before it
+ * lets go — and whoever takes the mutex next carries out what was pushed
+ * before, before its own operation (fifo_wait_queue_lock()), so a thread's
+ * cancellation always takes effect before its next call on the primitive.
+ *
+ * In a finalizer (a GMainContext's: a binding's object being freed, with
+ * its interpreter lock held, or inside a JavaScript garbage collection,
+ * where no JavaScript may run) the core runs nothing at all: a waiter of
+ * the dead context is pushed onto its queue's inbox, to be passed over by
+ * the primitive's next operation or by a drain scheduled in the main
+ * context of the thread that destroyed the context, whichever comes first:
+ * passing over gives grants on, which asks modes, and notifies, which are
+ * user code.
  *
  * Once inside, a condition's policy takes its mutex's queue (nested, in the
  * order below), and work deferred to after the unlock may take a
@@ -69,6 +77,7 @@ typedef struct _FifoWaitQueueClass FifoWaitQueueClass;
 typedef struct _FifoDispatcher     FifoDispatcher;
 typedef struct _FifoDeferred       FifoDeferred;
 typedef struct _FifoCancelWatch    FifoCancelWatch;
+typedef struct _FifoDrainTicket    FifoDrainTicket;
 
 /* One FIFO of waiters. A queue has one; a primitive that needs several
  * under one lock (a FifoQueue's getters, putters and joiners) gives it an
@@ -219,6 +228,11 @@ struct _FifoWaitQueueClass
    * Required if an operation delivers a payload. */
   void     (*free_payload) (GObject     *owner,
                             gpointer     payload);
+
+  /* Any thread, anything locked. The other queue whose waiters a pass-over
+   * here may grant to (a condition's mutex's), in the lock order after
+   * this one. Optional. */
+  FifoWaitQueue *(*linked) (FifoWaitQueue *queue);
 };
 
 struct _FifoWaitQueue
@@ -244,6 +258,9 @@ struct _FifoWaitQueue
   /* Work handed to whoever holds the mutex (atomic, lock-free pushes): */
   FifoWaiter               *cancel_inbox;  /* to cancel, through ->watch_next */
   FifoWaiter               *pass_inbox;    /* to pass over, through ->next */
+  FifoDrainTicket          *ticket_inbox;  /* to drop, through ->next */
+  FifoDrainTicket          *tickets_done;  /* locked: to drop once unlocked */
+  FifoDeferred             *deferred_tail;
 };
 
 void        fifo_wait_queue_init          (FifoWaitQueue            *queue,
@@ -256,10 +273,16 @@ void        fifo_wait_queue_set_lists     (FifoWaitQueue            *queue,
                                            FifoWaitList             *lists,
                                            guint                     n_lists);
 
+static inline gboolean fifo_wait_queue_has_inbox (FifoWaitQueue *queue);
+void        fifo_wait_queue_process_inbox (FifoWaitQueue            *queue);
+
+/* Takes the mutex, and carries out first what was pushed meanwhile. */
 static inline void
 fifo_wait_queue_lock (FifoWaitQueue *queue)
 {
   g_mutex_lock (&queue->mutex);
+  if (G_UNLIKELY (fifo_wait_queue_has_inbox (queue)))
+    fifo_wait_queue_process_inbox (queue);
 }
 
 /* Unlocks, then wakes dispatchers, notifies properties, runs deferred work
@@ -276,7 +299,8 @@ static inline gboolean
 fifo_wait_queue_has_inbox (FifoWaitQueue *queue)
 {
   return g_atomic_pointer_get (&queue->cancel_inbox) != NULL ||
-         g_atomic_pointer_get (&queue->pass_inbox) != NULL;
+         g_atomic_pointer_get (&queue->pass_inbox) != NULL ||
+         g_atomic_pointer_get (&queue->ticket_inbox) != NULL;
 }
 
 static inline void
@@ -284,10 +308,11 @@ fifo_wait_queue_unlock (FifoWaitQueue *queue)
 {
   /* Nothing to do outside the lock: the common case of try and release. */
   if (queue->n_wakeups == 0 && queue->changed == 0 && queue->klass->collect == NULL &&
-      queue->deferred == NULL && queue->released == NULL && queue->passed == NULL)
+      queue->deferred == NULL && queue->released == NULL && queue->passed == NULL &&
+      !fifo_wait_queue_has_inbox (queue))
     {
       g_mutex_unlock (&queue->mutex);
-      /* Work pushed while we held it is ours to do (see NOTES). */
+      /* Pushed after the check, while we still held it: ours to do (NOTES). */
       if (G_UNLIKELY (fifo_wait_queue_has_inbox (queue)))
         fifo_wait_queue_drain (queue);
     }
@@ -407,10 +432,25 @@ FifoOutcome fifo_wait_queue_submit_sync   (FifoWaitQueue            *queue,
 FifoOutcome fifo_waiter_settle            (FifoWaiter               *waiter,
                                            FifoWaiterData           *delivered);
 void        fifo_waiter_unref             (FifoWaiter               *waiter);
-/* From anywhere, a finalizer included: passes @waiter over (it takes the
- * caller's reference), now if its queue is free, or else by whoever holds
- * it. */
+/* From a finalizer: hands @waiter (the caller's reference) to its queue, to
+ * be passed over by the primitive's next operation, or sooner by one of
+ * its live waiters (see NOTES). Runs no user code. */
 void        fifo_waiter_pass_over         (FifoWaiter               *waiter);
+
+/* A pass-over handed to a live waiter's thread: it keeps the passed-over
+ * waiter (so its queue) alive until that thread has drained the queue. */
+struct _FifoDrainTicket
+{
+  FifoDrainTicket *next;
+  FifoWaiter      *waiter;   /* a reference */
+  FifoWaitQueue   *queue;
+};
+
+/* At a point where user code may run (a dispatch, a blocking wait): drains
+ * each ticket's queue, then drops the tickets. */
+void        fifo_drain_tickets_run        (FifoDrainTicket          *tickets);
+/* From a finalizer: finds someone else for @ticket (its helper is gone). */
+void        fifo_drain_ticket_hand_on     (FifoDrainTicket          *ticket);
 
 /* The cancel watch's side: cancels @waiter, now if its queue is free, or
  * else by whoever holds it. Takes the caller's reference. */

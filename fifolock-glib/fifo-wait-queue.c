@@ -9,12 +9,13 @@
 #include "fifo-wait-queue-private.h"
 
 /* A blocking wait: lives on the waiting thread's stack, touched only by
- * the completion, under the queue's lock. */
+ * the completion and by pass-overs handed to it, under the queue's lock. */
 typedef struct
 {
-  GMutex   mutex;
-  GCond    cond;
-  gboolean done;
+  GMutex           mutex;
+  GCond            cond;
+  gboolean         done;
+  FifoDrainTicket *tickets;  /* for the waiting thread to run */
 } FifoSyncWait;
 
 struct _FifoDeferred
@@ -177,13 +178,13 @@ fifo_wait_queue_clear (FifoWaitQueue *queue)
   g_assert (queue->n_wakeups == 0 && queue->deferred == NULL);
   g_assert (queue->released == NULL && queue->passed == NULL);
   g_assert (queue->cancel_inbox == NULL && queue->pass_inbox == NULL);
+  g_assert (queue->ticket_inbox == NULL && queue->tickets_done == NULL);
 
   g_mutex_clear (&queue->mutex);
 }
 
 static void fifo_wait_queue_add_wakeup (FifoWaitQueue  *queue,
                                         FifoDispatcher *dispatcher);
-static void fifo_wait_queue_process_inbox (FifoWaitQueue *queue);
 
 /* Locked. What the properties' observers must hear about: the policy's
  * changes, and the length (every primitive's n-waiting) if it moved. */
@@ -203,13 +204,20 @@ fifo_wait_queue_collect (FifoWaitQueue *queue)
   return queue->klass->notify != NULL ? changed : 0;
 }
 
+/* Locked. Moves @inner's deferred work to the end of @outer's, in O(1). */
 static void
-fifo_deferred_append (FifoDeferred **list,
-                      FifoDeferred  *more)
+fifo_deferred_move (FifoWaitQueue *outer,
+                    FifoWaitQueue *inner)
 {
-  while (*list != NULL)
-    list = &(*list)->next;
-  *list = more;
+  if (inner->deferred == NULL)
+    return;
+
+  if (outer->deferred == NULL)
+    outer->deferred = inner->deferred;
+  else
+    outer->deferred_tail->next = inner->deferred;
+  outer->deferred_tail = inner->deferred_tail;
+  inner->deferred = inner->deferred_tail = NULL;
 }
 
 void
@@ -222,20 +230,47 @@ fifo_wait_queue_defer (FifoWaitQueue  *queue,
   deferred->next = NULL;
   deferred->func = func;
   deferred->data = data;
-  fifo_deferred_append (&queue->deferred, deferred);
+  if (queue->deferred == NULL)
+    queue->deferred = deferred;
+  else
+    queue->deferred_tail->next = deferred;
+  queue->deferred_tail = deferred;
 }
 
+/* Unlocked. Deferred work may lock and unlock queues, which defers more (a
+ * condition's notification passed on through a chain of waiters of dead
+ * contexts): that goes to the end of the list this thread is already
+ * running, not into a nested run, so a chain runs in constant stack. */
 static void
 fifo_deferred_run (FifoDeferred *deferred)
 {
-  while (deferred != NULL)
-    {
-      FifoDeferred *next = deferred->next;
+  FifoThread *thread = fifo_thread_get ();
 
+  if (deferred == NULL)
+    return;
+
+  if (thread->running_deferred)
+    {
+      if (thread->deferred == NULL)
+        thread->deferred = deferred;
+      else
+        thread->deferred_tail->next = deferred;
+      while (deferred->next != NULL)
+        deferred = deferred->next;
+      thread->deferred_tail = deferred;
+      return;
+    }
+
+  thread->running_deferred = TRUE;
+  thread->deferred = deferred;
+  while ((deferred = thread->deferred) != NULL)
+    {
+      thread->deferred = deferred->next;
       deferred->func (deferred->data);
       g_free (deferred);
-      deferred = next;
     }
+  thread->deferred_tail = NULL;
+  thread->running_deferred = FALSE;
 }
 
 typedef struct
@@ -335,6 +370,19 @@ fifo_waiter_release_passed_later (FifoWaitQueue *queue,
   queue->passed = waiter;
 }
 
+static void
+fifo_drain_tickets_free (FifoDrainTicket *tickets)
+{
+  while (tickets != NULL)
+    {
+      FifoDrainTicket *ticket = tickets;
+
+      tickets = ticket->next;
+      fifo_waiter_unref (ticket->waiter);
+      g_free (ticket);
+    }
+}
+
 void
 fifo_wait_queue_unlock_slow (FifoWaitQueue *queue)
 {
@@ -343,6 +391,7 @@ fifo_wait_queue_unlock_slow (FifoWaitQueue *queue)
   guint changed;
   FifoDeferred *deferred;
   FifoWaiter *released, *passed;
+  FifoDrainTicket *tickets;
 
   /* Whatever was pushed meanwhile is done in this locked section. */
   if (fifo_wait_queue_has_inbox (queue))
@@ -351,8 +400,10 @@ fifo_wait_queue_unlock_slow (FifoWaitQueue *queue)
   n_wakeups = queue->n_wakeups;
   changed = fifo_wait_queue_collect (queue);
   deferred = g_steal_pointer (&queue->deferred);
+  queue->deferred_tail = NULL;
   released = g_steal_pointer (&queue->released);
   passed = g_steal_pointer (&queue->passed);
+  tickets = g_steal_pointer (&queue->tickets_done);
   if (n_wakeups > 0)
     {
       memcpy (wakeups, queue->wakeups, n_wakeups * sizeof wakeups[0]);
@@ -373,6 +424,7 @@ fifo_wait_queue_unlock_slow (FifoWaitQueue *queue)
 
   fifo_deferred_run (deferred);
   fifo_waiter_release_lists (released, passed);
+  fifo_drain_tickets_free (tickets);
 
   if (G_UNLIKELY (fifo_wait_queue_has_inbox (queue)))
     fifo_wait_queue_drain (queue);
@@ -398,7 +450,7 @@ fifo_wait_queue_unlock_into (FifoWaitQueue *inner,
       fifo_wait_queue_defer (outer, fifo_deferred_notify, notify);
     }
 
-  fifo_deferred_append (&outer->deferred, g_steal_pointer (&inner->deferred));
+  fifo_deferred_move (outer, inner);
 
   for (guint i = 0; i < inner->n_wakeups; i++)
     fifo_wait_queue_add_wakeup (outer, inner->wakeups[i]);  /* takes the ref */
@@ -417,6 +469,14 @@ fifo_wait_queue_unlock_into (FifoWaitQueue *inner,
 
       inner->passed = waiter->prev;
       fifo_waiter_release_passed_later (outer, waiter);
+    }
+  while (inner->tickets_done != NULL)
+    {
+      FifoDrainTicket *ticket = inner->tickets_done;
+
+      inner->tickets_done = ticket->next;
+      ticket->next = outer->tickets_done;
+      outer->tickets_done = ticket;
     }
 
   g_mutex_unlock (&inner->mutex);
@@ -529,7 +589,7 @@ fifo_wait_queue_add_wakeup (FifoWaitQueue  *queue,
  * once, so there is no ABA. */
 #define INBOX_PUSH(inbox, waiter, link)                                        \
   G_STMT_START {                                                               \
-    FifoWaiter *inbox_head_;                                                   \
+    gpointer inbox_head_;                                                      \
     do                                                                         \
       {                                                                        \
         inbox_head_ = g_atomic_pointer_get (inbox);                            \
@@ -560,7 +620,7 @@ static void fifo_waiter_pass_over_locked (FifoWaitQueue *queue,
 /* Locked. Does what was pushed, and what doing it pushes in turn (a pass
  * over that grants to another waiter of a dead context), in a loop: a
  * chain of them runs in constant stack. */
-static void
+void
 fifo_wait_queue_process_inbox (FifoWaitQueue *queue)
 {
   while (fifo_wait_queue_has_inbox (queue))
@@ -595,6 +655,15 @@ fifo_wait_queue_process_inbox (FifoWaitQueue *queue)
           passes = waiter->next;
           waiter->next = NULL;
           fifo_waiter_pass_over_locked (queue, waiter);
+        }
+
+      /* Pass-overs done by now: their waiters may go, once unlocked. */
+      for (FifoDrainTicket *ticket = g_atomic_pointer_exchange (&queue->ticket_inbox, NULL), *next;
+           ticket != NULL; ticket = next)
+        {
+          next = ticket->next;
+          ticket->next = queue->tickets_done;
+          queue->tickets_done = ticket;
         }
     }
 }
@@ -794,17 +863,219 @@ fifo_waiter_pass_over_locked (FifoWaitQueue *queue,
   fifo_waiter_release_passed_later (queue, waiter);
 }
 
+/* What a pass-over left to do: a drain of its queue, and of the linked one
+ * (whose lock it may have let go of without doing the inbox). */
+static void
+fifo_wait_queue_drain_linked (FifoWaitQueue *queue)
+{
+  fifo_wait_queue_drain (queue);
+  if (queue->klass->linked != NULL)
+    fifo_wait_queue_drain (queue->klass->linked (queue));
+}
+
+/* If no live waiter takes a pass-over (none is queued), the primitive's
+ * next operation carries it out; meanwhile, for the properties' observers,
+ * so does the main context of the thread that dropped the dead one. It
+ * holds no reference: the primitive may go first. */
+typedef struct
+{
+  GSource        source;
+  FifoWaitQueue *queue;
+  GWeakRef       owner;
+} DrainSource;
+
+static gboolean
+fifo_drain_source_dispatch (GSource     *source,
+                            GSourceFunc  callback,
+                            gpointer     user_data)
+{
+  DrainSource *drain = (DrainSource *) source;
+  GObject *owner = g_weak_ref_get (&drain->owner);
+
+  if (owner != NULL)
+    {
+      fifo_wait_queue_drain_linked (drain->queue);
+      g_object_unref (owner);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fifo_drain_source_finalize (GSource *source)
+{
+  g_weak_ref_clear (&((DrainSource *) source)->owner);
+}
+
+static GSourceFuncs fifo_drain_source_funcs = {
+  .dispatch = fifo_drain_source_dispatch,
+  .finalize = fifo_drain_source_finalize,
+};
+
+static void
+fifo_drain_source_attach (FifoWaitQueue *queue)
+{
+  GSource *source = g_source_new (&fifo_drain_source_funcs, sizeof (DrainSource));
+  GMainContext *context = g_main_context_get_thread_default ();
+  DrainSource *drain = (DrainSource *) source;
+
+  drain->queue = queue;
+  g_weak_ref_init (&drain->owner, queue->owner);
+  g_source_set_static_name (source, "FifoWaitQueue pass-over");
+  g_source_set_ready_time (source, 0);
+  g_source_attach (source, context != NULL ? context : g_main_context_default ());
+  g_source_unref (source);
+}
+
+/* Whom a pass-over may grant to: the first live waiter of each list (FIFO:
+ * nobody behind it is granted first), of its queue and of the linked one.
+ * Each is handed a ticket and drains the queue at its next chance, so the
+ * one the grant goes to need not wait for anyone else's main loop. Looks
+ * only so far into a list: a dead context's waiters queued at the front
+ * go through here one by one. */
+#define FIFO_HELPERS_MAX 4
+#define FIFO_HELPER_LOOK 16
+
+/* Locked. Appends @queue's helpers to @helpers. */
+static void
+fifo_drain_find_helpers (FifoWaitQueue *queue,
+                         FifoWaiter   **helpers,
+                         guint         *n_helpers)
+{
+  for (guint l = 0; l < queue->n_lists && *n_helpers < FIFO_HELPERS_MAX; l++)
+    {
+      FifoWaiter *waiter = queue->lists[l].head;
+
+      for (guint looked = 0; waiter != NULL && looked < FIFO_HELPER_LOOK; looked++)
+        {
+          if (waiter->dispatcher == NULL || !fifo_dispatcher_is_dead (waiter->dispatcher))
+            {
+              helpers[(*n_helpers)++] = waiter;
+              break;
+            }
+          waiter = waiter->next;
+        }
+    }
+}
+
+/* Locked (@helper's queue). FALSE if its context died meanwhile. */
+static gboolean
+fifo_drain_ticket_give (FifoWaiter       *helper,
+                        FifoDrainTicket  *ticket,
+                        FifoDispatcher  **wakeup)
+{
+  gboolean wake = FALSE;
+
+  if (helper->dispatcher == NULL)
+    {
+      FifoSyncWait *sync = helper->user_data;
+
+      g_mutex_lock (&sync->mutex);
+      ticket->next = sync->tickets;
+      sync->tickets = ticket;
+      g_cond_signal (&sync->cond);
+      g_mutex_unlock (&sync->mutex);
+      return TRUE;
+    }
+
+  if (!fifo_dispatcher_take_ticket (helper->dispatcher, ticket, &wake))
+    return FALSE;
+  *wakeup = wake ? fifo_dispatcher_ref (helper->dispatcher) : NULL;
+  return TRUE;
+}
+
+void
+fifo_drain_ticket_hand_on (FifoDrainTicket *ticket)
+{
+  FifoWaitQueue *queue = ticket->queue;
+  FifoWaitQueue *linked = NULL;
+  FifoWaiter *helpers[FIFO_HELPERS_MAX];
+  FifoDispatcher *wakeups[FIFO_HELPERS_MAX] = { NULL, };
+  guint n_helpers = 0, n_given = 0;
+
+  /* The ticket keeps the queue alive until someone drops it. Taken, the
+   * queue's holder does the inbox before it lets go: no helper needed. */
+  if (!g_mutex_trylock (&queue->mutex))
+    {
+      INBOX_PUSH (&queue->ticket_inbox, ticket, next);
+      return;
+    }
+
+  fifo_drain_find_helpers (queue, helpers, &n_helpers);
+  if (queue->klass->linked != NULL)
+    {
+      linked = queue->klass->linked (queue);
+      if (g_mutex_trylock (&linked->mutex))
+        fifo_drain_find_helpers (linked, helpers, &n_helpers);
+      else
+        linked = NULL;  /* its holder will grant what it can */
+    }
+
+  /* Each helper its own ticket; the first one the caller's. A copy is made
+   * before it is given, so that the waiter's reference never drops here. */
+  for (guint i = 0; i < n_helpers; i++)
+    {
+      FifoDrainTicket *give = ticket;
+
+      if (n_given > 0)
+        {
+          give = g_new (FifoDrainTicket, 1);
+          *give = *ticket;
+          g_atomic_int_inc (&give->waiter->ref_count);
+        }
+      if (fifo_drain_ticket_give (helpers[i], give, &wakeups[i]))
+        n_given++;
+      else if (give != ticket)
+        {
+          /* The caller's ticket, given already, holds a reference too, but
+           * not for long: keep this one until the queue is drained. */
+          INBOX_PUSH (&queue->ticket_inbox, give, next);
+        }
+    }
+
+  /* Nobody waits: the next operation will pass it over. */
+  if (n_given == 0)
+    INBOX_PUSH (&queue->ticket_inbox, ticket, next);
+
+  /* Not fifo_wait_queue_unlock(): it would do the inboxes, here. The
+   * helpers will (a ticket's drain does the linked queue's too), or the
+   * next operations. */
+  if (linked != NULL)
+    g_mutex_unlock (&linked->mutex);
+  g_mutex_unlock (&queue->mutex);
+
+  /* And for the properties' observers, if nobody waits. */
+  if (n_given == 0)
+    fifo_drain_source_attach (queue);
+
+  for (guint i = 0; i < n_helpers; i++)
+    if (wakeups[i] != NULL)
+      {
+        fifo_dispatcher_wakeup (wakeups[i]);
+        fifo_dispatcher_unref (wakeups[i]);
+      }
+}
+
+void
+fifo_drain_tickets_run (FifoDrainTicket *tickets)
+{
+  for (FifoDrainTicket *ticket = tickets; ticket != NULL; ticket = ticket->next)
+    fifo_wait_queue_drain_linked (ticket->queue);
+  fifo_drain_tickets_free (tickets);
+}
+
 void
 fifo_waiter_pass_over (FifoWaiter *waiter)
 {
-  /* A completed waiter is in no queue: its queue does not change. Once
-   * pushed, it may be released by another thread: keep the queue alive. */
-  FifoWaitQueue *queue = g_atomic_pointer_get (&waiter->queue);
-  GObject *source_object = g_object_ref (waiter->source_object);
+  /* A completed waiter is in no queue: its queue does not change. */
+  FifoDrainTicket *ticket = g_new (FifoDrainTicket, 1);
 
-  INBOX_PUSH (&queue->pass_inbox, waiter, next);
-  fifo_wait_queue_drain (queue);
-  g_object_unref (source_object);
+  ticket->queue = g_atomic_pointer_get (&waiter->queue);
+  ticket->waiter = waiter;
+  g_atomic_int_inc (&waiter->ref_count);
+  ticket->next = NULL;
+
+  INBOX_PUSH (&ticket->queue->pass_inbox, waiter, next);
+  fifo_drain_ticket_hand_on (ticket);
 }
 
 /* ---- Delivery ------------------------------------------------------------------ */
@@ -975,6 +1246,7 @@ fifo_wait_queue_submit_sync (FifoWaitQueue       *queue,
   g_mutex_init (&sync.mutex);
   g_cond_init (&sync.cond);
   sync.done = FALSE;
+  sync.tickets = NULL;
 
   /* Heap-allocated although it is ours alone: a cancellation may still
    * hold a reference when we return, and the owner's. */
@@ -987,8 +1259,23 @@ fifo_wait_queue_submit_sync (FifoWaitQueue       *queue,
   fifo_wait_queue_submit_waiter (queue, waiter, cancellable);
 
   g_mutex_lock (&sync.mutex);
-  while (!sync.done)
-    g_cond_wait (&sync.cond, &sync.mutex);
+  for (;;)
+    {
+      /* Pass-overs of a dead context, handed to us while we wait: we may
+       * be the one they grant to. */
+      FifoDrainTicket *tickets = g_steal_pointer (&sync.tickets);
+
+      if (tickets != NULL)
+        {
+          g_mutex_unlock (&sync.mutex);
+          fifo_drain_tickets_run (tickets);
+          g_mutex_lock (&sync.mutex);
+          continue;
+        }
+      if (sync.done)
+        break;
+      g_cond_wait (&sync.cond, &sync.mutex);
+    }
   g_mutex_unlock (&sync.mutex);
 
   outcome = fifo_waiter_settle (waiter, &taken);
