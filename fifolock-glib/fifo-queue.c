@@ -1094,19 +1094,18 @@ fifo_queue_get_value (FifoQueue     *self,
   return fifo_queue_get_sync (self, cancellable, error);
 }
 
-/* Locked. Gets without waiting, or NULL. */
-static gpointer
-fifo_queue_try_get_locked (FifoQueue *self)
+/* Locked. Gets without waiting, or FALSE. (An item may be NULL.) */
+static gboolean
+fifo_queue_try_get_locked (FifoQueue *self,
+                           gpointer  *item)
 {
-  gpointer item;
-
   /* Waiting getters mean an empty queue: nobody is overtaken. */
   if (self->n_items == 0)
-    return NULL;
+    return FALSE;
 
-  item = fifo_queue_pop_front (self);
+  *item = fifo_queue_pop_front (self);
   fifo_queue_serve_queue (&self->queue);  /* room for a putter */
-  return item;
+  return TRUE;
 }
 
 /**
@@ -1126,7 +1125,8 @@ gboolean
 fifo_queue_try_get (FifoQueue *self,
                     gpointer  *item)
 {
-  gpointer got;
+  gpointer got = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
 
@@ -1134,10 +1134,10 @@ fifo_queue_try_get (FifoQueue *self,
     return FALSE;
 
   fifo_wait_queue_lock (&self->queue);
-  got = fifo_queue_try_get_locked (self);
+  ok = fifo_queue_try_get_locked (self, &got);
   fifo_wait_queue_unlock (&self->queue);
 
-  if (got == NULL)
+  if (!ok)
     return FALSE;
   if (item != NULL)
     *item = got;
@@ -1164,7 +1164,8 @@ gboolean
 fifo_queue_try_get_value (FifoQueue *self,
                           GValue    *value)
 {
-  GValue *got;
+  gpointer got = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
   g_return_val_if_fail (value != NULL && !G_IS_VALUE (value), FALSE);
@@ -1173,15 +1174,15 @@ fifo_queue_try_get_value (FifoQueue *self,
     return FALSE;
 
   fifo_wait_queue_lock (&self->queue);
-  got = fifo_queue_try_get_locked (self);
+  ok = fifo_queue_try_get_locked (self, &got);
   fifo_wait_queue_unlock (&self->queue);
 
-  if (got == NULL)
+  if (!ok)
     {
       g_value_init (value, G_TYPE_POINTER);
       return FALSE;
     }
-  *value = *got;  /* moved, not copied */
+  *value = *(GValue *) got;  /* moved, not copied */
   g_free (got);
   return TRUE;
 }

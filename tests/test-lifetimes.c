@@ -1607,6 +1607,71 @@ test_cancel_hands_to_dead_context (void)
   req_clear (&first);
 }
 
+/* ---- FifoQueue: every item freed exactly once, never lost -------------------------- */
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  gpointer  item;    /* what a get got */
+  GError   *error;
+} QReq;
+
+static void
+qreq_clear (QReq *req)
+{
+  g_clear_error (&req->error);
+  memset (req, 0, sizeof *req);
+}
+
+static void
+qget_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  QReq *req = user_data;
+
+  g_assert_false (req->done);
+  req->item = fifo_queue_get_finish (FIFO_QUEUE (source), result, &req->error);
+  req->ok = req->error == NULL;
+  req->done = TRUE;
+}
+
+/* A NULL item is an item like any other: got once, by try_get() too, and
+ * never taken for "no item" (which lost it). */
+static void
+test_queue_null_item (void)
+{
+  g_autoptr(FifoQueue) queue = fifo_queue_new (0, NULL);
+  gpointer got = GUINT_TO_POINTER (1);
+  QReq r = { 0, };
+
+  g_assert_true (fifo_queue_try_put (queue, NULL));
+  g_assert_true (fifo_queue_try_put (queue, GUINT_TO_POINTER (2)));
+  g_assert_cmpuint (fifo_queue_get_n_items (queue), ==, 2);
+
+  g_assert_true (fifo_queue_try_get (queue, &got));
+  g_assert_null (got);
+  g_assert_cmpuint (fifo_queue_get_n_items (queue), ==, 1);
+  g_assert_true (fifo_queue_try_get (queue, &got));
+  g_assert_true (got == GUINT_TO_POINTER (2));
+  g_assert_false (fifo_queue_try_get (queue, &got));
+
+  /* Through a waiting get: NULL, without an error. */
+  fifo_queue_get_async (queue, NULL, qget_cb, &r);
+  g_assert_true (fifo_queue_try_put (queue, NULL));
+  fifo_test_wait_for (&r.done);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_null (r.item);
+
+  /* Every item put was got: a join has nothing to wait for. */
+  for (guint i = 0; i < 3; i++)
+    fifo_queue_task_done (queue);
+  g_assert_true (fifo_queue_join (queue, NULL, NULL));
+  qreq_clear (&r);
+}
+
 /* ---- Results kept by their callbacks ------------------------------------------- */
 
 typedef struct
@@ -1726,6 +1791,7 @@ main (int    argc,
   g_test_add_func ("/lifetimes/context-destroyed/wait-for-waiting", test_wait_for_waiting_context_destroyed);
   g_test_add_func ("/lifetimes/context-destroyed/cancel-hands-on", test_cancel_hands_to_dead_context);
   g_test_add_func ("/lifetimes/result-kept", test_result_kept);
+  g_test_add_func ("/lifetimes/queue/null-item", test_queue_null_item);
 
   return g_test_run ();
 }
