@@ -1609,6 +1609,67 @@ test_cancel_hands_to_dead_context (void)
 
 /* ---- FifoQueue: every item freed exactly once, never lost -------------------------- */
 
+/* Items are small numbers, 1 to MAX_ITEM, never dereferenced; the queue's
+ * free function counts how many times each one is freed. */
+#define MAX_ITEM 64
+
+static gint       item_frees[MAX_ITEM + 1];
+static FifoQueue *reentrant_queue;  /* item_free() calls back into it */
+static guint      reentrant_calls;
+
+static gpointer
+item (guint n)
+{
+  g_assert_cmpuint (n, >=, 1);
+  g_assert_cmpuint (n, <=, MAX_ITEM);
+  return GUINT_TO_POINTER (n);
+}
+
+static void
+item_free (gpointer data)
+{
+  guint n = GPOINTER_TO_UINT (data);
+
+  g_assert_cmpuint (n, >=, 1);
+  g_assert_cmpuint (n, <=, MAX_ITEM);
+  g_atomic_int_inc (&item_frees[n]);
+  if (reentrant_queue != NULL)
+    {
+      /* Waits for the queue's lock: a free function called with it held
+       * hangs here (the watchdog says where). */
+      (void) fifo_queue_get_n_items (reentrant_queue);
+      reentrant_calls++;
+    }
+}
+
+static void
+items_reset (void)
+{
+  for (guint i = 0; i <= MAX_ITEM; i++)
+    g_atomic_int_set (&item_frees[i], 0);
+}
+
+static gint
+item_freed (guint n)
+{
+  return g_atomic_int_get (&item_frees[n]);
+}
+
+/* Each of items first..last freed exactly @times, and no other item ever. */
+static void
+assert_items_freed (guint first,
+                    guint last,
+                    gint  times)
+{
+  for (guint n = 1; n <= MAX_ITEM; n++)
+    {
+      gint expected = n >= first && n <= last ? times : 0;
+
+      if (item_freed (n) != expected)
+        g_error ("item %u freed %d times, not %d", n, item_freed (n), expected);
+    }
+}
+
 typedef struct
 {
   gboolean  done;
@@ -1670,6 +1731,82 @@ test_queue_null_item (void)
     fifo_queue_task_done (queue);
   g_assert_true (fifo_queue_join (queue, NULL, NULL));
   qreq_clear (&r);
+}
+
+static void
+qjoin_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  QReq *req = user_data;
+
+  g_assert_false (req->done);
+  req->ok = fifo_queue_join_finish (FIFO_QUEUE (source), result, &req->error);
+  req->done = TRUE;
+}
+
+/* An item handed to a get, then the queue shut down with immediate, then
+ * the get cancelled (or its context destroyed): the item does not go back
+ * into a queue that must stay empty — it is dropped as the rest was,
+ * freed once, and marked done, so that the join it held up completes and
+ * every get fails. (It went back in front, where a later get found it and
+ * the join waited for it.) */
+static void
+test_queue_shutdown_immediate_revoked (gconstpointer data)
+{
+  gboolean destroy_context = GPOINTER_TO_INT (data);
+  g_autoptr(FifoQueue) queue = fifo_queue_new (0, item_free);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GMainContext *context = g_main_context_new ();
+  QReq r = { 0, }, join = { 0, }, later = { 0, };
+  gpointer got = NULL;
+
+  items_reset ();
+  g_main_context_push_thread_default (context);
+  fifo_queue_get_async (queue, cancellable, destroy_context ? unreachable_cb : qget_cb, &r);
+  g_main_context_pop_thread_default (context);
+  g_assert_true (fifo_queue_try_put (queue, item (1)));  /* handed to r */
+  g_assert_true (fifo_queue_try_put (queue, item (2)));  /* left in the queue */
+  fifo_queue_join_async (queue, NULL, qjoin_cb, &join);
+
+  fifo_queue_shutdown (queue, TRUE);
+  assert_items_freed (2, 2, 1);  /* what was left */
+  fifo_test_drain ();
+  g_assert_false (join.done);    /* item 1 is r's */
+
+  if (destroy_context)
+    {
+      g_main_context_unref (g_steal_pointer (&context));
+    }
+  else
+    {
+      g_cancellable_cancel (cancellable);
+      while (!r.done)
+        g_main_context_iteration (context, TRUE);
+      g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    }
+
+  assert_items_freed (1, 2, 1);
+  g_assert_cmpuint (fifo_queue_get_n_items (queue), ==, 0);
+  g_assert_false (fifo_queue_try_get (queue, &got));
+  fifo_test_wait_for (&join.done);
+  g_assert_true (join.ok);
+  fifo_queue_get_async (queue, NULL, qget_cb, &later);
+  fifo_test_wait_for (&later.done);
+  g_assert_error (later.error, FIFO_ERROR, FIFO_ERROR_QUEUE_SHUT_DOWN);
+
+  /* Nothing is left to mark done. */
+  g_test_expect_message ("Fifo", G_LOG_LEVEL_CRITICAL, "*fifo_queue_task_done*more times than items were put*");
+  fifo_queue_task_done (queue);
+  g_test_assert_expected_messages ();
+
+  g_clear_object (&queue);
+  assert_items_freed (1, 2, 1);
+  if (context != NULL)
+    g_main_context_unref (context);
+  qreq_clear (&r);
+  qreq_clear (&join);
+  qreq_clear (&later);
 }
 
 /* ---- Results kept by their callbacks ------------------------------------------- */
@@ -1792,6 +1929,10 @@ main (int    argc,
   g_test_add_func ("/lifetimes/context-destroyed/cancel-hands-on", test_cancel_hands_to_dead_context);
   g_test_add_func ("/lifetimes/result-kept", test_result_kept);
   g_test_add_func ("/lifetimes/queue/null-item", test_queue_null_item);
+  g_test_add_data_func ("/lifetimes/queue/shutdown-immediate/revoked/cancelled", GINT_TO_POINTER (FALSE),
+                        test_queue_shutdown_immediate_revoked);
+  g_test_add_data_func ("/lifetimes/queue/shutdown-immediate/revoked/context-destroyed", GINT_TO_POINTER (TRUE),
+                        test_queue_shutdown_immediate_revoked);
 
   return g_test_run ();
 }
