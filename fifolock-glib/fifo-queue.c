@@ -16,6 +16,7 @@
  *  - items are kept in a ring buffer, oldest first; an item handed to a get
  *    that is then cancelled (or whose context is gone) goes back in front,
  *    so the order is kept (the ring may then hold one more than max-size);
+ *    once shut down with immediate, it is dropped instead, as the rest was;
  *  - a get waiter's data is the item handed to it (its payload, the
  *    result's until _finish takes it); a put waiter's data is its item
  *    until it is inserted (then NULL), so a put that fails or is
@@ -133,6 +134,7 @@ struct _FifoQueue
 
   guint           unfinished;     /* put and not marked done */
   gboolean        shut_down;
+  gboolean        immediate;      /* ... with immediate: nothing is kept */
 
   guint           notified_n_items;
   guint           notified_n_waiting;
@@ -229,6 +231,41 @@ static gboolean
 fifo_queue_is_full (FifoQueue *self)
 {
   return self->max_size > 0 && self->n_items >= self->max_size;
+}
+
+typedef struct
+{
+  FifoQueue *queue;
+  gpointer  *items;
+  guint      n_items;
+} Dropped;
+
+static void
+fifo_queue_free_dropped (gpointer data)
+{
+  Dropped *dropped = data;
+
+  for (guint i = 0; i < dropped->n_items; i++)
+    fifo_queue_free_item (dropped->queue, dropped->items[i]);
+  g_free (dropped->items);
+  g_object_unref (dropped->queue);
+  g_free (dropped);
+}
+
+/* Locked. Drops @items (shut down with immediate): they are marked done,
+ * and freed once the queue is unlocked. */
+static void
+fifo_queue_drop (FifoQueue *self,
+                 gpointer  *items,
+                 guint      n_items)
+{
+  Dropped *dropped = g_new (Dropped, 1);
+
+  dropped->queue = g_object_ref (self);
+  dropped->n_items = n_items;
+  dropped->items = items;
+  self->unfinished -= MIN (self->unfinished, n_items);
+  fifo_wait_queue_defer (&self->queue, fifo_queue_free_dropped, dropped);
 }
 
 /* ---- The policy ------------------------------------------------------------- */
@@ -357,8 +394,22 @@ static void
 fifo_queue_revoke (FifoWaitQueue *queue,
                    FifoWaiter    *waiter)
 {
+  FifoQueue *self = FIFO_QUEUE_OF (queue);
+  gpointer item = g_steal_pointer (&waiter->data.pointer);
+
+  /* Shut down with immediate: dropped like what was left then (the core's
+   * serve() then completes the joins it may end). */
+  if (self->immediate)
+    {
+      gpointer *items = g_new (gpointer, 1);
+
+      items[0] = item;
+      fifo_queue_drop (self, items, 1);
+      return;
+    }
+
   /* In front again; the core then serves it to the next getter, if any. */
-  fifo_queue_push_front (FIFO_QUEUE_OF (queue), g_steal_pointer (&waiter->data.pointer));
+  fifo_queue_push_front (self, item);
 }
 
 /* Its context is gone: a get gives its item back, in front; whatever a put
@@ -1094,19 +1145,18 @@ fifo_queue_get_value (FifoQueue     *self,
   return fifo_queue_get_sync (self, cancellable, error);
 }
 
-/* Locked. Gets without waiting, or NULL. */
-static gpointer
-fifo_queue_try_get_locked (FifoQueue *self)
+/* Locked. Gets without waiting, or FALSE. (An item may be NULL.) */
+static gboolean
+fifo_queue_try_get_locked (FifoQueue *self,
+                           gpointer  *item)
 {
-  gpointer item;
-
   /* Waiting getters mean an empty queue: nobody is overtaken. */
   if (self->n_items == 0)
-    return NULL;
+    return FALSE;
 
-  item = fifo_queue_pop_front (self);
+  *item = fifo_queue_pop_front (self);
   fifo_queue_serve_queue (&self->queue);  /* room for a putter */
-  return item;
+  return TRUE;
 }
 
 /**
@@ -1126,7 +1176,8 @@ gboolean
 fifo_queue_try_get (FifoQueue *self,
                     gpointer  *item)
 {
-  gpointer got;
+  gpointer got = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
 
@@ -1134,10 +1185,10 @@ fifo_queue_try_get (FifoQueue *self,
     return FALSE;
 
   fifo_wait_queue_lock (&self->queue);
-  got = fifo_queue_try_get_locked (self);
+  ok = fifo_queue_try_get_locked (self, &got);
   fifo_wait_queue_unlock (&self->queue);
 
-  if (got == NULL)
+  if (!ok)
     return FALSE;
   if (item != NULL)
     *item = got;
@@ -1164,7 +1215,8 @@ gboolean
 fifo_queue_try_get_value (FifoQueue *self,
                           GValue    *value)
 {
-  GValue *got;
+  gpointer got = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
   g_return_val_if_fail (value != NULL && !G_IS_VALUE (value), FALSE);
@@ -1173,15 +1225,15 @@ fifo_queue_try_get_value (FifoQueue *self,
     return FALSE;
 
   fifo_wait_queue_lock (&self->queue);
-  got = fifo_queue_try_get_locked (self);
+  ok = fifo_queue_try_get_locked (self, &got);
   fifo_wait_queue_unlock (&self->queue);
 
-  if (got == NULL)
+  if (!ok)
     {
       g_value_init (value, G_TYPE_POINTER);
       return FALSE;
     }
-  *value = *got;  /* moved, not copied */
+  *value = *(GValue *) got;  /* moved, not copied */
   g_free (got);
   return TRUE;
 }
@@ -1295,25 +1347,6 @@ fifo_queue_join (FifoQueue     *self,
                                  error);
 }
 
-typedef struct
-{
-  FifoQueue *queue;
-  gpointer  *items;
-  guint      n_items;
-} Dropped;
-
-static void
-fifo_queue_free_dropped (gpointer data)
-{
-  Dropped *dropped = data;
-
-  for (guint i = 0; i < dropped->n_items; i++)
-    fifo_queue_free_item (dropped->queue, dropped->items[i]);
-  g_free (dropped->items);
-  g_object_unref (dropped->queue);
-  g_free (dropped);
-}
-
 /**
  * fifo_queue_shutdown:
  * @self: a `FifoQueue`
@@ -1326,7 +1359,8 @@ fifo_queue_free_dropped (gpointer data)
  *
  * With @immediate, what is left is dropped (freed, once the queue is
  * unlocked, with its free function) and marked done, which may complete
- * [method@Fifo.Queue.join_async]; every get fails from now on.
+ * [method@Fifo.Queue.join_async]; every get fails from now on. So is an
+ * item handed to a get that is cancelled afterwards: it does not go back.
  *
  * Since: 1.0
  */
@@ -1338,17 +1372,16 @@ fifo_queue_shutdown (FifoQueue *self,
 
   fifo_wait_queue_lock (&self->queue);
   self->shut_down = TRUE;
+  if (immediate)
+    self->immediate = TRUE;
   if (immediate && self->n_items > 0)
     {
-      Dropped *dropped = g_new (Dropped, 1);
+      guint n_items = self->n_items;
+      gpointer *items = g_new (gpointer, n_items);
 
-      dropped->queue = g_object_ref (self);
-      dropped->n_items = self->n_items;
-      dropped->items = g_new (gpointer, self->n_items);
-      for (guint i = 0; i < dropped->n_items; i++)
-        dropped->items[i] = fifo_queue_pop_front (self);
-      self->unfinished -= MIN (self->unfinished, dropped->n_items);
-      fifo_wait_queue_defer (&self->queue, fifo_queue_free_dropped, dropped);
+      for (guint i = 0; i < n_items; i++)
+        items[i] = fifo_queue_pop_front (self);
+      fifo_queue_drop (self, items, n_items);
     }
   fifo_queue_serve_queue (&self->queue);
   fifo_wait_queue_unlock (&self->queue);

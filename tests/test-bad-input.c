@@ -4,7 +4,9 @@
  * NULL, an object of the wrong type, a result of another operation or
  * object, an error already set, a mode released more times than held, a
  * zero-party barrier, a bounded semaphore released past its bound, a
- * condition used without its mutex.
+ * condition used without its mutex, a queue's task marked done more times
+ * than items were put, a pointer function on a queue of values (and the
+ * other way round), a GValue missing or already set.
  *
  * Each row runs against a fixture in which every primitive is busy
  * (something held, something queued, results kept) and checks that
@@ -42,6 +44,20 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TestEmptyMode, test_empty_mode, G_TYPE_OBJECT,
 static void test_empty_mode_class_init (TestEmptyModeClass *klass) { }
 static void test_empty_mode_init (TestEmptyMode *self) { }
 
+/* ---- Queue items ---------------------------------------------------------------- */
+
+/* Items are numbers, never dereferenced; the queues' free function counts. */
+#define ITEM(n) GUINT_TO_POINTER (n)
+
+static guint n_items_freed;
+
+static void
+item_free (gpointer item)
+{
+  g_assert_nonnull (item);
+  n_items_freed++;
+}
+
 /* ---- The fixture -------------------------------------------------------------- */
 
 typedef struct
@@ -51,6 +67,8 @@ typedef struct
   GError       *error;
   GAsyncResult *result;   /* kept, to hand to _finish functions */
   guint        *n_completed;
+  gpointer      item;     /* a queue's get: the item got */
+  gint          value;    /* ... from a queue of values, an int */
 } Done;
 
 typedef struct
@@ -62,11 +80,14 @@ typedef struct
   FifoEvent     *event;            /* not set, one waiter */
   FifoCondition *condition;        /* its mutex free, one waiter */
   FifoBarrier   *barrier;          /* two parties, one waiting */
+  FifoQueue     *queue;            /* pointers, max-size 1: full, a put and a join queued */
+  FifoQueue     *value_queue;      /* GValues: empty, a get queued */
   /* Idle ones, for the misuse of what is not held */
   FifoLock      *idle_lock;
   FifoMutex     *free_mutex;
   FifoSemaphore *full_semaphore;   /* bounded 2, both available */
   FifoSemaphore *top_semaphore;    /* G_MAXUINT permits, the most it counts */
+  FifoQueue     *idle_queue;       /* pointers, unbounded, never used */
 
   FifoLockMode  *exclusive;
   FifoLockMode  *shared;
@@ -76,13 +97,17 @@ typedef struct
   GObject       *plain;            /* a GObject of no interesting type */
   GTask         *task;             /* a GAsyncResult that is not ours */
   GError        *set_error;        /* an error already set */
+  GValue         int_value;        /* an int, to put */
+  GValue         unset_value;      /* G_VALUE_INIT */
 
   /* Results, one of each operation, kept */
   Done           lock_done, mutex_done, semaphore_done, semaphore_done2, event_done;
   Done           wait_done, wait_for_done, barrier_done, barrier_done2;
+  Done           put_done, get_done, join_done, put_value_done, get_value_done;
   /* The queued requests */
   Done           lock_waiter, mutex_waiter, semaphore_waiter, event_waiter;
   Done           condition_waiter, barrier_waiter;
+  Done           put_waiter, join_waiter, get_value_waiter;
 
   guint          n_completed;      /* callbacks that ran */
 } Fixture;
@@ -105,6 +130,26 @@ done_cb (GObject      *source,
     done->ok = fifo_event_wait_finish (FIFO_EVENT (source), result, &done->error);
   else if (FIFO_IS_BARRIER (source))
     done->ok = fifo_barrier_wait_finish (FIFO_BARRIER (source), result, &done->error) >= 0;
+  else if (FIFO_IS_QUEUE (source) && g_async_result_is_tagged (result, fifo_queue_join_async))
+    done->ok = fifo_queue_join_finish (FIFO_QUEUE (source), result, &done->error);
+  else if (FIFO_IS_QUEUE (source) && !g_async_result_is_tagged (result, fifo_queue_get_async))
+    done->ok = fifo_queue_put_finish (FIFO_QUEUE (source), result, &done->error);
+  else if (FIFO_IS_QUEUE (source) && fifo_queue_holds_values (FIFO_QUEUE (source)))
+    {
+      GValue *value = fifo_queue_get_value_finish (FIFO_QUEUE (source), result, &done->error);
+
+      done->ok = value != NULL;
+      if (value != NULL)
+        {
+          done->value = g_value_get_int (value);
+          g_boxed_free (G_TYPE_VALUE, value);
+        }
+    }
+  else if (FIFO_IS_QUEUE (source))
+    {
+      done->item = fifo_queue_get_finish (FIFO_QUEUE (source), result, &done->error);
+      done->ok = done->item != NULL;
+    }
   else if (g_async_result_is_tagged (result, fifo_condition_wait_for_async))
     done->ok = fifo_condition_wait_for_finish (FIFO_CONDITION (source), result, &done->error);
   else
@@ -188,6 +233,9 @@ fixture_setup (Fixture *f)
   f->free_mutex = fifo_mutex_new ();
   f->full_semaphore = fifo_semaphore_new_bounded (2);
   f->top_semaphore = fifo_semaphore_new (G_MAXUINT);
+  f->idle_queue = fifo_queue_new (0, item_free);
+  g_value_init (&f->int_value, G_TYPE_INT);
+  g_value_set_int (&f->int_value, 7);
 
   /* The lock: held shared (a result kept), an exclusive request queued. */
   f->lock = fifo_lock_new ();
@@ -240,13 +288,39 @@ fixture_setup (Fixture *f)
   wait_ok (&f->barrier_done2);
   fifo_barrier_wait_async (f->barrier, NULL, done_cb, track (f, &f->barrier_waiter));
 
+  /* The queue of pointers: a put, a get and a join done (results kept), the
+   * item marked done; then full (item 2), a put of item 3 and a join
+   * queued. */
+  n_items_freed = 0;
+  f->queue = fifo_queue_new (1, item_free);
+  fifo_queue_put_async (f->queue, ITEM (1), NULL, done_cb, track (f, &f->put_done));
+  wait_ok (&f->put_done);
+  fifo_queue_get_async (f->queue, NULL, done_cb, track (f, &f->get_done));
+  wait_ok (&f->get_done);
+  g_assert_true (f->get_done.item == ITEM (1));
+  fifo_queue_task_done (f->queue);
+  fifo_queue_join_async (f->queue, NULL, done_cb, track (f, &f->join_done));
+  wait_ok (&f->join_done);
+  g_assert_true (fifo_queue_try_put (f->queue, ITEM (2)));
+  fifo_queue_put_async (f->queue, ITEM (3), NULL, done_cb, track (f, &f->put_waiter));
+  fifo_queue_join_async (f->queue, NULL, done_cb, track (f, &f->join_waiter));
+
+  /* The queue of values: a put and a get done, a get queued. */
+  f->value_queue = fifo_queue_new_for_values (0);
+  fifo_queue_put_value_async (f->value_queue, &f->int_value, NULL, done_cb, track (f, &f->put_value_done));
+  wait_ok (&f->put_value_done);
+  fifo_queue_get_async (f->value_queue, NULL, done_cb, track (f, &f->get_value_done));
+  wait_ok (&f->get_value_done);
+  g_assert_cmpint (f->get_value_done.value, ==, 7);
+  fifo_queue_get_async (f->value_queue, NULL, done_cb, track (f, &f->get_value_waiter));
+
   fifo_test_drain ();
 }
 
 /* Everything observable about the fixture. */
 typedef struct
 {
-  guint values[24];
+  guint values[48];
 } Snapshot;
 
 static void
@@ -279,6 +353,19 @@ snapshot_take (Fixture  *f,
   s->values[i++] = fifo_barrier_get_parties (f->barrier);
   s->values[i++] = fifo_lock_holds_get_total (f->holds);
   s->values[i++] = fifo_semaphore_mode_get_size (FIFO_SEMAPHORE_MODE (f->semaphore_mode));
+  {
+    FifoQueue *queues[] = { f->queue, f->value_queue, f->idle_queue };
+
+    for (guint q = 0; q < G_N_ELEMENTS (queues); q++)
+      {
+        s->values[i++] = fifo_queue_get_n_items (queues[q]);
+        s->values[i++] = fifo_queue_get_n_waiting (queues[q]);
+        s->values[i++] = fifo_queue_get_max_size (queues[q]);
+        s->values[i++] = fifo_queue_get_is_shut_down (queues[q]);
+        s->values[i++] = fifo_queue_holds_values (queues[q]);
+      }
+  }
+  s->values[i++] = n_items_freed;
   g_assert_cmpuint (i, <=, G_N_ELEMENTS (s->values));
 }
 
@@ -343,6 +430,76 @@ fixture_finish (Fixture *f)
   g_assert_cmpuint (fifo_barrier_get_n_waiting (f->barrier), ==, 0);
   done_clear (&again);
 
+  /* The queue of pointers: item 2 goes, item 3 comes in, both marked done
+   * end the join; every form once more. */
+  {
+    gpointer got = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (f->put_waiter.done);
+    g_assert_false (f->join_waiter.done);
+    g_assert_true (fifo_queue_try_get (f->queue, &got));
+    g_assert_true (got == ITEM (2));
+    wait_ok (&f->put_waiter);
+    got = fifo_queue_get (f->queue, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (got == ITEM (3));
+    fifo_queue_task_done (f->queue);
+    fifo_test_drain ();
+    g_assert_false (f->join_waiter.done);
+    fifo_queue_task_done (f->queue);
+    wait_ok (&f->join_waiter);
+    g_assert_true (fifo_queue_put (f->queue, ITEM (4), NULL, &error));
+    g_assert_no_error (error);
+    g_assert_false (fifo_queue_try_put (f->queue, ITEM (5)));  /* full */
+    g_assert_true (fifo_queue_try_get (f->queue, &got));
+    g_assert_true (got == ITEM (4));
+    fifo_queue_task_done (f->queue);
+    g_assert_true (fifo_queue_join (f->queue, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (fifo_queue_get_n_items (f->queue), ==, 0);
+
+    /* The idle one, and its free function: a put after shutdown frees. */
+    g_assert_true (fifo_queue_try_put (f->idle_queue, ITEM (6)));
+    fifo_queue_shutdown (f->idle_queue, FALSE);
+    g_assert_false (fifo_queue_put (f->idle_queue, ITEM (7), NULL, &error));
+    g_assert_error (error, FIFO_ERROR, FIFO_ERROR_QUEUE_SHUT_DOWN);
+    g_clear_error (&error);
+    g_assert_cmpuint (n_items_freed, ==, 1);
+    g_assert_true (fifo_queue_try_get (f->idle_queue, &got));
+    g_assert_true (got == ITEM (6));
+    fifo_queue_task_done (f->idle_queue);
+    g_assert_true (fifo_queue_join (f->idle_queue, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  /* The queue of values: the queued get gets what is put. */
+  {
+    g_auto(GValue) got = G_VALUE_INIT;
+    g_autoptr(GError) error = NULL;
+    GValue *value;
+
+    g_assert_false (f->get_value_waiter.done);
+    g_value_set_int (&f->int_value, 8);
+    g_assert_true (fifo_queue_try_put_value (f->value_queue, &f->int_value));
+    wait_ok (&f->get_value_waiter);
+    g_assert_cmpint (f->get_value_waiter.value, ==, 8);
+    g_value_set_int (&f->int_value, 9);
+    g_assert_true (fifo_queue_put_value (f->value_queue, &f->int_value, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (fifo_queue_try_get_value (f->value_queue, &got));
+    g_assert_cmpint (g_value_get_int (&got), ==, 9);
+    g_assert_true (fifo_queue_try_put_value (f->value_queue, &f->int_value));
+    value = fifo_queue_get_value (f->value_queue, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_value_get_int (value), ==, 9);
+    g_boxed_free (G_TYPE_VALUE, value);
+    for (guint i = 0; i < 4; i++)
+      fifo_queue_task_done (f->value_queue);
+    g_assert_true (fifo_queue_join (f->value_queue, NULL, &error));
+    g_assert_no_error (error);
+  }
+
   g_task_return_boolean (f->task, TRUE);
   fifo_test_drain ();
 }
@@ -355,6 +512,8 @@ fixture_teardown (Fixture *f)
     &f->wait_done, &f->wait_for_done, &f->barrier_done, &f->barrier_done2,
     &f->lock_waiter, &f->mutex_waiter, &f->semaphore_waiter, &f->event_waiter,
     &f->condition_waiter, &f->barrier_waiter,
+    &f->put_done, &f->get_done, &f->join_done, &f->put_value_done, &f->get_value_done,
+    &f->put_waiter, &f->join_waiter, &f->get_value_waiter,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (dones); i++)
@@ -365,6 +524,10 @@ fixture_teardown (Fixture *f)
   g_clear_object (&f->event);
   g_clear_object (&f->condition);
   g_clear_object (&f->barrier);
+  g_clear_object (&f->queue);
+  g_clear_object (&f->value_queue);
+  g_clear_object (&f->idle_queue);
+  g_value_unset (&f->int_value);
   g_clear_object (&f->idle_lock);
   g_clear_object (&f->free_mutex);
   g_clear_object (&f->full_semaphore);
@@ -401,6 +564,14 @@ fixture_teardown (Fixture *f)
 #define WRONG_BARRIER    ((FifoBarrier *) f->mutex)
 #define WRONG_SEM_MODE   ((FifoSemaphoreMode *) f->exclusive)
 #define SET_ERROR        (&f->set_error)
+#define PUT_RESULT       (f->put_done.result)
+#define GET_RESULT       (f->get_done.result)
+#define JOIN_RESULT      (f->join_done.result)
+#define PUT_VALUE_RESULT (f->put_value_done.result)
+#define GET_VALUE_RESULT (f->get_value_done.result)
+#define WRONG_QUEUE      ((FifoQueue *) f->mutex)
+#define INT_VALUE        (&f->int_value)
+#define UNSET_VALUE      (&f->unset_value)
 
 #define IS_LOCK      "FIFO_IS_LOCK (self)"
 #define IS_MODE_OF   "FIFO_IS_LOCK_MODE_OF (self, mode)"
@@ -408,6 +579,10 @@ fixture_teardown (Fixture *f)
 #define HAS_CALLBACK "callback != NULL"
 #define VALID_RESULT "fifo_async_result_is_valid"
 #define ERROR_UNSET  "error == NULL || *error == NULL"
+#define IS_QUEUE     "FIFO_IS_QUEUE (self)"
+#define IS_VALUE     "G_IS_VALUE (value)"
+#define HOLDS_VALUES "holds GValues*use the _value functions"
+#define HOLDS_POINTERS "holds pointers, not GValues"
 
 /* X (function, case, "what the critical must say", the call) */
 #define BAD_INPUTS(X) \
@@ -814,7 +989,255 @@ fixture_teardown (Fixture *f)
   X (fifo_barrier_get_broken, null_self, "FIFO_IS_BARRIER (self)", \
      g_assert_false (fifo_barrier_get_broken (NULL))) \
   X (fifo_barrier_get_broken, wrong_self, "FIFO_IS_BARRIER (self)", \
-     g_assert_false (fifo_barrier_get_broken (WRONG_BARRIER)))
+     g_assert_false (fifo_barrier_get_broken (WRONG_BARRIER))) \
+  /* FifoQueue (see the fixture: f->queue holds pointers, f->value_queue \
+   * GValues; put rows use f->idle_queue, which never waits, and get rows \
+   * f->queue, which has an item: a check that let the call through shows \
+   * in the snapshot, not as a hang) */ \
+  X (fifo_queue_put_async, null_self, IS_QUEUE, \
+     fifo_queue_put_async (NULL, ITEM (9), NULL, never_cb, NULL)) \
+  X (fifo_queue_put_async, wrong_self, IS_QUEUE, \
+     fifo_queue_put_async (WRONG_QUEUE, ITEM (9), NULL, never_cb, NULL)) \
+  X (fifo_queue_put_async, wrong_cancellable, IS_CANCEL, \
+     fifo_queue_put_async (f->idle_queue, ITEM (9), NOT_CANCELLABLE, never_cb, NULL)) \
+  X (fifo_queue_put_async, null_callback, HAS_CALLBACK, \
+     fifo_queue_put_async (f->idle_queue, ITEM (9), NULL, NULL, NULL)) \
+  X (fifo_queue_put_async, queue_of_values, HOLDS_VALUES, \
+     fifo_queue_put_async (f->value_queue, ITEM (9), NULL, never_cb, NULL)) \
+  X (fifo_queue_put_finish, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_put_finish (NULL, PUT_RESULT, NULL))) \
+  X (fifo_queue_put_finish, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_put_finish (WRONG_QUEUE, PUT_RESULT, NULL))) \
+  X (fifo_queue_put_finish, null_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_finish (f->queue, NULL, NULL))) \
+  X (fifo_queue_put_finish, foreign_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_finish (f->queue, TASK, NULL))) \
+  X (fifo_queue_put_finish, other_operation_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_finish (f->queue, GET_RESULT, NULL))) \
+  X (fifo_queue_put_finish, join_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_finish (f->queue, JOIN_RESULT, NULL))) \
+  X (fifo_queue_put_finish, other_object_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_finish (f->idle_queue, PUT_RESULT, NULL))) \
+  X (fifo_queue_put_finish, other_queue_value_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_finish (f->queue, PUT_VALUE_RESULT, NULL))) \
+  X (fifo_queue_put_finish, error_set, ERROR_UNSET, \
+     g_assert_false (fifo_queue_put_finish (f->queue, PUT_RESULT, SET_ERROR))) \
+  X (fifo_queue_put, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_put (NULL, ITEM (9), NULL, NULL))) \
+  X (fifo_queue_put, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_put (WRONG_QUEUE, ITEM (9), NULL, NULL))) \
+  X (fifo_queue_put, wrong_cancellable, IS_CANCEL, \
+     g_assert_false (fifo_queue_put (f->idle_queue, ITEM (9), NOT_CANCELLABLE, NULL))) \
+  X (fifo_queue_put, error_set, ERROR_UNSET, \
+     g_assert_false (fifo_queue_put (f->idle_queue, ITEM (9), NULL, SET_ERROR))) \
+  X (fifo_queue_put, queue_of_values, HOLDS_VALUES, \
+     g_assert_false (fifo_queue_put (f->value_queue, ITEM (9), NULL, NULL))) \
+  X (fifo_queue_try_put, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_try_put (NULL, ITEM (9)))) \
+  X (fifo_queue_try_put, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_try_put (WRONG_QUEUE, ITEM (9)))) \
+  X (fifo_queue_try_put, queue_of_values, HOLDS_VALUES, \
+     g_assert_false (fifo_queue_try_put (f->value_queue, ITEM (9)))) \
+  X (fifo_queue_get_async, null_self, IS_QUEUE, \
+     fifo_queue_get_async (NULL, NULL, never_cb, NULL)) \
+  X (fifo_queue_get_async, wrong_self, IS_QUEUE, \
+     fifo_queue_get_async (WRONG_QUEUE, NULL, never_cb, NULL)) \
+  X (fifo_queue_get_async, wrong_cancellable, IS_CANCEL, \
+     fifo_queue_get_async (f->queue, NOT_CANCELLABLE, never_cb, NULL)) \
+  X (fifo_queue_get_async, null_callback, HAS_CALLBACK, \
+     fifo_queue_get_async (f->queue, NULL, NULL, NULL)) \
+  X (fifo_queue_get_finish, null_self, IS_QUEUE, \
+     g_assert_null (fifo_queue_get_finish (NULL, GET_RESULT, NULL))) \
+  X (fifo_queue_get_finish, wrong_self, IS_QUEUE, \
+     g_assert_null (fifo_queue_get_finish (WRONG_QUEUE, GET_RESULT, NULL))) \
+  X (fifo_queue_get_finish, null_result, VALID_RESULT, \
+     g_assert_null (fifo_queue_get_finish (f->queue, NULL, NULL))) \
+  X (fifo_queue_get_finish, foreign_result, VALID_RESULT, \
+     g_assert_null (fifo_queue_get_finish (f->queue, TASK, NULL))) \
+  X (fifo_queue_get_finish, other_operation_result, VALID_RESULT, \
+     g_assert_null (fifo_queue_get_finish (f->queue, PUT_RESULT, NULL))) \
+  X (fifo_queue_get_finish, other_primitive_result, VALID_RESULT, \
+     g_assert_null (fifo_queue_get_finish (f->queue, MUTEX_RESULT, NULL))) \
+  X (fifo_queue_get_finish, other_object_result, VALID_RESULT, \
+     g_assert_null (fifo_queue_get_finish (f->idle_queue, GET_RESULT, NULL))) \
+  X (fifo_queue_get_finish, error_set, ERROR_UNSET, \
+     g_assert_null (fifo_queue_get_finish (f->queue, GET_RESULT, SET_ERROR))) \
+  X (fifo_queue_get_finish, queue_of_values, HOLDS_VALUES, \
+     g_assert_null (fifo_queue_get_finish (f->value_queue, GET_VALUE_RESULT, NULL))) \
+  X (fifo_queue_get, null_self, IS_QUEUE, \
+     g_assert_null (fifo_queue_get (NULL, NULL, NULL))) \
+  X (fifo_queue_get, wrong_self, IS_QUEUE, \
+     g_assert_null (fifo_queue_get (WRONG_QUEUE, NULL, NULL))) \
+  X (fifo_queue_get, wrong_cancellable, IS_CANCEL, \
+     g_assert_null (fifo_queue_get (f->queue, NOT_CANCELLABLE, NULL))) \
+  X (fifo_queue_get, error_set, ERROR_UNSET, \
+     g_assert_null (fifo_queue_get (f->queue, NULL, SET_ERROR))) \
+  X (fifo_queue_get, queue_of_values, HOLDS_VALUES, \
+     g_assert_null (fifo_queue_get (f->value_queue, NULL, NULL))) \
+  X (fifo_queue_try_get, null_self, IS_QUEUE, \
+     gpointer got = NULL; \
+     g_assert_false (fifo_queue_try_get (NULL, &got)); \
+     g_assert_null (got)) \
+  X (fifo_queue_try_get, wrong_self, IS_QUEUE, \
+     gpointer got = NULL; \
+     g_assert_false (fifo_queue_try_get (WRONG_QUEUE, &got)); \
+     g_assert_null (got)) \
+  X (fifo_queue_try_get, queue_of_values, HOLDS_VALUES, \
+     gpointer got = NULL; \
+     g_assert_false (fifo_queue_try_get (f->value_queue, &got)); \
+     g_assert_null (got)) \
+  X (fifo_queue_put_value_async, null_self, IS_QUEUE, \
+     fifo_queue_put_value_async (NULL, INT_VALUE, NULL, never_cb, NULL)) \
+  X (fifo_queue_put_value_async, wrong_self, IS_QUEUE, \
+     fifo_queue_put_value_async (WRONG_QUEUE, INT_VALUE, NULL, never_cb, NULL)) \
+  X (fifo_queue_put_value_async, null_value, IS_VALUE, \
+     fifo_queue_put_value_async (f->value_queue, NULL, NULL, never_cb, NULL)) \
+  X (fifo_queue_put_value_async, unset_value, IS_VALUE, \
+     fifo_queue_put_value_async (f->value_queue, UNSET_VALUE, NULL, never_cb, NULL)) \
+  X (fifo_queue_put_value_async, wrong_cancellable, IS_CANCEL, \
+     fifo_queue_put_value_async (f->value_queue, INT_VALUE, NOT_CANCELLABLE, never_cb, NULL)) \
+  X (fifo_queue_put_value_async, null_callback, HAS_CALLBACK, \
+     fifo_queue_put_value_async (f->value_queue, INT_VALUE, NULL, NULL, NULL)) \
+  X (fifo_queue_put_value_async, queue_of_pointers, HOLDS_POINTERS, \
+     fifo_queue_put_value_async (f->idle_queue, INT_VALUE, NULL, never_cb, NULL)) \
+  X (fifo_queue_put_value, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_put_value (NULL, INT_VALUE, NULL, NULL))) \
+  X (fifo_queue_put_value, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_put_value (WRONG_QUEUE, INT_VALUE, NULL, NULL))) \
+  X (fifo_queue_put_value, null_value, IS_VALUE, \
+     g_assert_false (fifo_queue_put_value (f->value_queue, NULL, NULL, NULL))) \
+  X (fifo_queue_put_value, unset_value, IS_VALUE, \
+     g_assert_false (fifo_queue_put_value (f->value_queue, UNSET_VALUE, NULL, NULL))) \
+  X (fifo_queue_put_value, wrong_cancellable, IS_CANCEL, \
+     g_assert_false (fifo_queue_put_value (f->value_queue, INT_VALUE, NOT_CANCELLABLE, NULL))) \
+  X (fifo_queue_put_value, error_set, ERROR_UNSET, \
+     g_assert_false (fifo_queue_put_value (f->value_queue, INT_VALUE, NULL, SET_ERROR))) \
+  X (fifo_queue_put_value, queue_of_pointers, HOLDS_POINTERS, \
+     g_assert_false (fifo_queue_put_value (f->idle_queue, INT_VALUE, NULL, NULL))) \
+  X (fifo_queue_try_put_value, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_try_put_value (NULL, INT_VALUE))) \
+  X (fifo_queue_try_put_value, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_try_put_value (WRONG_QUEUE, INT_VALUE))) \
+  X (fifo_queue_try_put_value, null_value, IS_VALUE, \
+     g_assert_false (fifo_queue_try_put_value (f->value_queue, NULL))) \
+  X (fifo_queue_try_put_value, unset_value, IS_VALUE, \
+     g_assert_false (fifo_queue_try_put_value (f->value_queue, UNSET_VALUE))) \
+  X (fifo_queue_try_put_value, queue_of_pointers, HOLDS_POINTERS, \
+     g_assert_false (fifo_queue_try_put_value (f->idle_queue, INT_VALUE))) \
+  X (fifo_queue_get_value_finish, null_self, IS_QUEUE, \
+     g_assert_null (fifo_queue_get_value_finish (NULL, GET_VALUE_RESULT, NULL))) \
+  X (fifo_queue_get_value_finish, wrong_self, IS_QUEUE, \
+     g_assert_null (fifo_queue_get_value_finish (WRONG_QUEUE, GET_VALUE_RESULT, NULL))) \
+  X (fifo_queue_get_value_finish, null_result, VALID_RESULT, \
+     g_assert_null (fifo_queue_get_value_finish (f->value_queue, NULL, NULL))) \
+  X (fifo_queue_get_value_finish, foreign_result, VALID_RESULT, \
+     g_assert_null (fifo_queue_get_value_finish (f->value_queue, TASK, NULL))) \
+  X (fifo_queue_get_value_finish, other_operation_result, VALID_RESULT, \
+     g_assert_null (fifo_queue_get_value_finish (f->value_queue, PUT_VALUE_RESULT, NULL))) \
+  X (fifo_queue_get_value_finish, other_object_result, VALID_RESULT, \
+     g_assert_null (fifo_queue_get_value_finish (f->value_queue, GET_RESULT, NULL))) \
+  X (fifo_queue_get_value_finish, error_set, ERROR_UNSET, \
+     g_assert_null (fifo_queue_get_value_finish (f->value_queue, GET_VALUE_RESULT, SET_ERROR))) \
+  X (fifo_queue_get_value_finish, queue_of_pointers, HOLDS_POINTERS, \
+     g_assert_null (fifo_queue_get_value_finish (f->queue, GET_RESULT, NULL))) \
+  X (fifo_queue_get_value, null_self, IS_QUEUE, \
+     g_assert_null (fifo_queue_get_value (NULL, NULL, NULL))) \
+  X (fifo_queue_get_value, wrong_self, IS_QUEUE, \
+     g_assert_null (fifo_queue_get_value (WRONG_QUEUE, NULL, NULL))) \
+  X (fifo_queue_get_value, wrong_cancellable, IS_CANCEL, \
+     g_assert_null (fifo_queue_get_value (f->value_queue, NOT_CANCELLABLE, NULL))) \
+  X (fifo_queue_get_value, error_set, ERROR_UNSET, \
+     g_assert_null (fifo_queue_get_value (f->value_queue, NULL, SET_ERROR))) \
+  X (fifo_queue_get_value, queue_of_pointers, HOLDS_POINTERS, \
+     g_assert_null (fifo_queue_get_value (f->queue, NULL, NULL))) \
+  X (fifo_queue_try_get_value, null_self, IS_QUEUE, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_try_get_value (NULL, &got)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_try_get_value, wrong_self, IS_QUEUE, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_try_get_value (WRONG_QUEUE, &got)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_try_get_value, null_value, "value != NULL && !G_IS_VALUE (value)", \
+     g_assert_false (fifo_queue_try_get_value (f->value_queue, NULL))) \
+  X (fifo_queue_try_get_value, initialized_value, "value != NULL && !G_IS_VALUE (value)", \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_value_init (&got, G_TYPE_STRING); \
+     g_value_set_static_string (&got, "mine"); \
+     g_assert_false (fifo_queue_try_get_value (f->value_queue, &got)); \
+     g_assert_cmpstr (g_value_get_string (&got), ==, "mine")) \
+  X (fifo_queue_try_get_value, queue_of_pointers, HOLDS_POINTERS, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_try_get_value (f->queue, &got)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_task_done, null_self, IS_QUEUE, \
+     fifo_queue_task_done (NULL)) \
+  X (fifo_queue_task_done, wrong_self, IS_QUEUE, \
+     fifo_queue_task_done (WRONG_QUEUE)) \
+  X (fifo_queue_task_done, nothing_put, "called more times than items were put", \
+     fifo_queue_task_done (f->idle_queue)) \
+  X (fifo_queue_task_done, more_than_put, "called more times than items were put", \
+     g_autoptr(FifoQueue) other = fifo_queue_new (0, item_free); \
+     gpointer got = NULL; \
+     g_assert_true (fifo_queue_try_put (other, ITEM (9))); \
+     g_assert_true (fifo_queue_try_get (other, &got)); \
+     fifo_queue_task_done (other); \
+     fifo_queue_task_done (other); \
+     g_assert_true (fifo_queue_join (other, NULL, NULL))) \
+  X (fifo_queue_join_async, null_self, IS_QUEUE, \
+     fifo_queue_join_async (NULL, NULL, never_cb, NULL)) \
+  X (fifo_queue_join_async, wrong_self, IS_QUEUE, \
+     fifo_queue_join_async (WRONG_QUEUE, NULL, never_cb, NULL)) \
+  X (fifo_queue_join_async, wrong_cancellable, IS_CANCEL, \
+     fifo_queue_join_async (f->idle_queue, NOT_CANCELLABLE, never_cb, NULL)) \
+  X (fifo_queue_join_async, null_callback, HAS_CALLBACK, \
+     fifo_queue_join_async (f->idle_queue, NULL, NULL, NULL)) \
+  X (fifo_queue_join_finish, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_join_finish (NULL, JOIN_RESULT, NULL))) \
+  X (fifo_queue_join_finish, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_join_finish (WRONG_QUEUE, JOIN_RESULT, NULL))) \
+  X (fifo_queue_join_finish, null_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_join_finish (f->queue, NULL, NULL))) \
+  X (fifo_queue_join_finish, foreign_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_join_finish (f->queue, TASK, NULL))) \
+  X (fifo_queue_join_finish, other_operation_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_join_finish (f->queue, GET_RESULT, NULL))) \
+  X (fifo_queue_join_finish, other_object_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_join_finish (f->idle_queue, JOIN_RESULT, NULL))) \
+  X (fifo_queue_join_finish, error_set, ERROR_UNSET, \
+     g_assert_false (fifo_queue_join_finish (f->queue, JOIN_RESULT, SET_ERROR))) \
+  X (fifo_queue_join, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_join (NULL, NULL, NULL))) \
+  X (fifo_queue_join, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_join (WRONG_QUEUE, NULL, NULL))) \
+  X (fifo_queue_join, wrong_cancellable, IS_CANCEL, \
+     g_assert_false (fifo_queue_join (f->idle_queue, NOT_CANCELLABLE, NULL))) \
+  X (fifo_queue_join, error_set, ERROR_UNSET, \
+     g_assert_false (fifo_queue_join (f->idle_queue, NULL, SET_ERROR))) \
+  X (fifo_queue_shutdown, null_self, IS_QUEUE, \
+     fifo_queue_shutdown (NULL, TRUE)) \
+  X (fifo_queue_shutdown, wrong_self, IS_QUEUE, \
+     fifo_queue_shutdown (WRONG_QUEUE, TRUE)) \
+  X (fifo_queue_get_max_size, null_self, IS_QUEUE, \
+     g_assert_cmpuint (fifo_queue_get_max_size (NULL), ==, 0)) \
+  X (fifo_queue_get_max_size, wrong_self, IS_QUEUE, \
+     g_assert_cmpuint (fifo_queue_get_max_size (WRONG_QUEUE), ==, 0)) \
+  X (fifo_queue_get_n_items, null_self, IS_QUEUE, \
+     g_assert_cmpuint (fifo_queue_get_n_items (NULL), ==, 0)) \
+  X (fifo_queue_get_n_items, wrong_self, IS_QUEUE, \
+     g_assert_cmpuint (fifo_queue_get_n_items (WRONG_QUEUE), ==, 0)) \
+  X (fifo_queue_get_n_waiting, null_self, IS_QUEUE, \
+     g_assert_cmpuint (fifo_queue_get_n_waiting (NULL), ==, 0)) \
+  X (fifo_queue_get_n_waiting, wrong_self, IS_QUEUE, \
+     g_assert_cmpuint (fifo_queue_get_n_waiting (WRONG_QUEUE), ==, 0)) \
+  X (fifo_queue_get_is_shut_down, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_get_is_shut_down (NULL))) \
+  X (fifo_queue_get_is_shut_down, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_get_is_shut_down (WRONG_QUEUE))) \
+  X (fifo_queue_holds_values, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_holds_values (NULL))) \
+  X (fifo_queue_holds_values, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_holds_values (WRONG_QUEUE)))
 
 /* Exported functions that take nothing they could refuse, and why. */
 static const char * const no_bad_input[] = {
@@ -828,6 +1251,9 @@ static const char * const no_bad_input[] = {
   /* Any number of permits is a semaphore, 0 included (it waits for a
    * release); a bounded one of 0 refuses every release. */
   "fifo_semaphore_new", "fifo_semaphore_new_bounded",
+  /* Any size is a queue (0: unbounded), any free function (or none) frees
+   * its items. */
+  "fifo_queue_get_type", "fifo_queue_new", "fifo_queue_new_for_values",
 };
 
 typedef struct

@@ -13,7 +13,11 @@
  *    condition wait holds its mutex either way): at the end everything is
  *    free again, every count back to its start;
  *  - a barrier's cycles pass whole: every arrival index equally often;
- *  - what producers put under the condition's mutex, consumers take.
+ *  - what producers put under the condition's mutex, consumers take;
+ *  - a FifoQueue's items (unique numbers) are each got exactly once or, if
+ *    their put failed or shutdown (TRUE) dropped them, freed exactly once
+ *    by its free function — none lost, none twice — and the join the
+ *    task_done()s end succeeds.
  *
  * Run by `meson test` in every build, and under ThreadSanitizer by .ci/run.
  * FIFO_TEST_SEED replays the random choices (not the schedule);
@@ -27,6 +31,7 @@
 #define LOCK_SIZE   2   /* the lock's semaphore mode */
 #define SEM_BOUND   2   /* the bounded semaphore */
 #define PARTIES     3   /* the barrier */
+#define QUEUE_SIZE  3   /* the queue's max-size */
 
 typedef enum {
   REQ_LOCK_EXCLUSIVE,
@@ -38,6 +43,9 @@ typedef enum {
   REQ_CONDITION_MUTEX,  /* the condition's mutex, to produce or to consume */
   REQ_CONDITION_WAIT,   /* a consumer's wait_for */
   REQ_BARRIER,
+  REQ_QUEUE_GET,
+  REQ_QUEUE_PUT,
+  REQ_QUEUE_JOIN,
   N_REQ_KINDS
 } ReqKind;
 
@@ -53,6 +61,7 @@ typedef struct
   FifoCondition *condition;
   FifoMutex     *condition_mutex;
   FifoBarrier   *barrier;
+  FifoQueue     *queue;
 
   /* Who is inside what, counted by the holders themselves: entered after
    * the grant is delivered, left before the release, so these are never
@@ -76,6 +85,16 @@ typedef struct
   guint32        canceller_seed;
   gint           n_draining;
   gint           workers_done;
+
+  /* The queue's items are 1, 2, ...: fate[n] counts what became of item
+   * n — got, or freed by the queue's free function (or, refused by
+   * try_put, by its caller) — and must end at 1. */
+  gint           next_item;
+  guint          max_items;
+  gint          *fate;
+  gint           queue_got;
+  gint           queue_freed;
+  gint           queue_refused;
 
   /* Cancellables another thread may cancel at any moment. */
   GMutex         cancellables_lock;
@@ -105,14 +124,72 @@ typedef struct
   guint         n_callbacks;
 } Request;
 
+/* ---- The queue's items ---------------------------------------------------------- */
+
+static Shared shared;
+
+static gpointer
+new_item (Shared *s)
+{
+  guint n = (guint) g_atomic_int_add (&s->next_item, 1) + 1;
+
+  g_assert_cmpuint (n, <, s->max_items);
+  return GUINT_TO_POINTER (n);
+}
+
+static void
+item_fate (Shared   *s,
+           gpointer  item)
+{
+  guint n = GPOINTER_TO_UINT (item);
+
+  g_assert_cmpuint (n, >=, 1);
+  g_assert_cmpuint (n, <=, (guint) g_atomic_int_get (&s->next_item));
+  g_atomic_int_inc (&s->fate[n]);
+}
+
+/* The queue's free function: a failed put's item, or one dropped. */
+static void
+queue_item_free (gpointer item)
+{
+  item_fate (&shared, item);
+  g_atomic_int_inc (&shared.queue_freed);
+}
+
+/* An item got: counted, and its task marked done. */
+static void
+consume (Shared   *s,
+         gpointer  item)
+{
+  item_fate (s, item);
+  g_atomic_int_inc (&s->queue_got);
+  fifo_queue_task_done (s->queue);
+}
+
+/* Gets what the queue holds, from a thread with no main loop. */
+static void
+drain_queue (Shared *s)
+{
+  gpointer item = NULL;
+
+  while (fifo_queue_try_get (s->queue, &item))
+    consume (s, item);
+}
+
+/* A put failed: cancelled, or (once the run ends) shut down. */
+static void
+assert_put_or_get_failure (const GError *error)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_assert_error (error, FIFO_ERROR, FIFO_ERROR_QUEUE_SHUT_DOWN);
+}
+
 typedef struct
 {
   ReqKind kind;
   guint   countdown;       /* loop turns before it is released */
   gboolean producer;
 } Held;
-
-static Shared shared;
 
 /* ---- Entering and leaving ---------------------------------------------------- */
 
@@ -157,6 +234,9 @@ enter (Worker  *worker,
     case REQ_EVENT:
     case REQ_CONDITION_WAIT:
     case REQ_BARRIER:
+    case REQ_QUEUE_GET:
+    case REQ_QUEUE_PUT:
+    case REQ_QUEUE_JOIN:
     case N_REQ_KINDS:
     default:
       g_assert_not_reached ();
@@ -202,6 +282,9 @@ leave (Worker *worker,
     case REQ_EVENT:
     case REQ_CONDITION_WAIT:
     case REQ_BARRIER:
+    case REQ_QUEUE_GET:
+    case REQ_QUEUE_PUT:
+    case REQ_QUEUE_JOIN:
     case N_REQ_KINDS:
     default:
       g_assert_not_reached ();
@@ -296,6 +379,24 @@ request_done_cb (GObject      *source,
           }
       }
       break;
+    case REQ_QUEUE_GET:
+      {
+        gpointer item = fifo_queue_get_finish (s->queue, result, &error);
+
+        ok = error == NULL;
+        if (ok)
+          consume (s, item);
+        else
+          g_assert_null (item);
+      }
+      break;
+    case REQ_QUEUE_PUT:
+      /* Failed, its item is freed with the result, by the queue. */
+      ok = fifo_queue_put_finish (s->queue, result, &error);
+      break;
+    case REQ_QUEUE_JOIN:
+      ok = fifo_queue_join_finish (s->queue, result, &error);
+      break;
     case N_REQ_KINDS:
     default:
       g_assert_not_reached ();
@@ -303,6 +404,8 @@ request_done_cb (GObject      *source,
 
   if (ok)
     g_assert_no_error (error);
+  else if (request->kind == REQ_QUEUE_GET || request->kind == REQ_QUEUE_PUT)
+    assert_put_or_get_failure (error);
   else if (request->kind != REQ_BARRIER)
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
@@ -417,6 +520,15 @@ start (Worker   *worker,
     case REQ_BARRIER:
       fifo_barrier_wait_async (s->barrier, cancellable, request_done_cb, request);
       break;
+    case REQ_QUEUE_GET:
+      fifo_queue_get_async (s->queue, cancellable, request_done_cb, request);
+      break;
+    case REQ_QUEUE_PUT:
+      fifo_queue_put_async (s->queue, new_item (s), cancellable, request_done_cb, request);
+      break;
+    case REQ_QUEUE_JOIN:
+      fifo_queue_join_async (s->queue, cancellable, request_done_cb, request);
+      break;
     case N_REQ_KINDS:
     default:
       g_assert_not_reached ();
@@ -431,7 +543,7 @@ blocking (Worker *worker)
   Shared *s = worker->shared;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  gint which = g_rand_int_range (worker->rand, 0, 4);
+  gint which = g_rand_int_range (worker->rand, 0, 7);
   gboolean ok = FALSE;
 
   publish (s, cancellable);
@@ -454,13 +566,32 @@ blocking (Worker *worker)
         enter (worker, REQ_MUTEX, FALSE);
       break;
     case 3:
-    default:
       ok = fifo_semaphore_acquire (s->semaphore, cancellable, &error);
       if (ok)
         enter (worker, REQ_SEMAPHORE, FALSE);
       break;
+    /* The queue's: another worker (or the canceller) ends the wait. */
+    case 4:
+      {
+        gpointer item = fifo_queue_get (s->queue, cancellable, &error);
+
+        ok = error == NULL;
+        if (ok)
+          consume (s, item);
+      }
+      break;
+    case 5:
+      /* Failed, its item was freed by the queue before it returned. */
+      ok = fifo_queue_put (s->queue, new_item (s), cancellable, &error);
+      break;
+    case 6:
+    default:
+      ok = fifo_queue_join (s->queue, cancellable, &error);
+      break;
     }
-  if (!ok)
+  if (!ok && which >= 4)
+    assert_put_or_get_failure (error);
+  else if (!ok)
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   unpublish (s, cancellable);
   g_atomic_int_inc (&s->completed);
@@ -473,8 +604,28 @@ try_forms (Worker *worker)
 {
   Shared *s = worker->shared;
 
-  switch (g_rand_int_range (worker->rand, 0, 3))
+  switch (g_rand_int_range (worker->rand, 0, 5))
     {
+    case 3:
+      {
+        gpointer item = new_item (s);
+
+        /* Refused, it is still ours. */
+        if (!fifo_queue_try_put (s->queue, item))
+          {
+            item_fate (s, item);
+            g_atomic_int_inc (&s->queue_refused);
+          }
+      }
+      break;
+    case 4:
+      {
+        gpointer item = NULL;
+
+        if (fifo_queue_try_get (s->queue, &item))
+          consume (s, item);
+      }
+      break;
     case 0:
       if (fifo_lock_try_acquire (s->lock, s->shared))
         enter (worker, REQ_LOCK_SHARED, FALSE);
@@ -680,7 +831,7 @@ prober_thread (gpointer data)
   GObject *objects[] = {
     G_OBJECT (s->lock), G_OBJECT (s->mutex), G_OBJECT (s->semaphore), G_OBJECT (s->event),
     G_OBJECT (s->condition), G_OBJECT (s->condition_mutex), G_OBJECT (s->barrier),
-    G_OBJECT (s->semaphore_mode),
+    G_OBJECT (s->semaphore_mode), G_OBJECT (s->queue),
   };
   guint64 n = 0;
 
@@ -696,6 +847,9 @@ prober_thread (gpointer data)
       n += fifo_condition_get_n_waiting (s->condition);
       n += fifo_barrier_get_n_waiting (s->barrier) + fifo_barrier_get_broken (s->barrier);
       n += fifo_barrier_get_parties (s->barrier);
+      n += fifo_queue_get_n_items (s->queue) + fifo_queue_get_n_waiting (s->queue);
+      n += fifo_queue_get_max_size (s->queue) + fifo_queue_get_is_shut_down (s->queue);
+      n += fifo_queue_holds_values (s->queue);
       g_thread_yield ();
     }
 
@@ -727,8 +881,10 @@ test_stress (void)
   Worker workers[N_WORKERS] = { { 0, }, };
   GThread *canceller, *prober;
 
-  g_test_message ("seed %u (FIFO_TEST_SEED), %u operations per thread, %u threads",
-                  seed, n_ops, N_WORKERS);
+  gboolean immediate = seed % 2 == 1;
+
+  g_test_message ("seed %u (FIFO_TEST_SEED), %u operations per thread, %u threads, queue shut down %s",
+                  seed, n_ops, N_WORKERS, immediate ? "with immediate" : "and drained");
 
   memset (s, 0, sizeof *s);
   s->lock = fifo_lock_new ();
@@ -741,6 +897,10 @@ test_stress (void)
   s->condition = fifo_condition_new (NULL);
   s->condition_mutex = fifo_condition_get_mutex (s->condition);
   s->barrier = fifo_barrier_new (PARTIES);
+  s->queue = fifo_queue_new (QUEUE_SIZE, queue_item_free);
+  /* At most one item per operation. */
+  s->max_items = n_ops * N_WORKERS + 2;
+  s->fate = g_new0 (gint, s->max_items);
   g_mutex_init (&s->cancellables_lock);
   s->cancellables = g_ptr_array_new ();
   s->canceller_seed = seed + N_WORKERS;
@@ -779,11 +939,23 @@ test_stress (void)
     g_atomic_int_add (&s->in_condition, -1);
     fifo_mutex_release (s->condition_mutex);
   }
+  /* The waiting gets (the queue is empty) and puts (it is full) fail; with
+   * immediate, what is left is dropped and marked done, or else got here,
+   * from a thread with no main loop, which ends the joins. */
+  fifo_queue_shutdown (s->queue, immediate);
+  /* Until the workers are done: a get cancelled after it was handed an item
+   * gives it back, now or later (unless it is dropped). */
+  while (g_atomic_int_get (&s->workers_done) < N_WORKERS)
+    {
+      drain_queue (s);
+      g_usleep (1000);
+    }
 
   for (guint i = 0; i < N_WORKERS; i++)
     g_thread_join (workers[i].handle);
   g_thread_join (canceller);
   g_thread_join (prober);
+  drain_queue (s);
 
   g_test_message ("%d requests, %d failed (cancelled or broken), %d cross-thread cancels, "
                   "%d produced, %d consumed, barrier cycles %d",
@@ -810,6 +982,21 @@ test_stress (void)
   for (guint i = 1; i < PARTIES; i++)
     g_assert_cmpint (s->barrier_index[i], ==, s->barrier_index[0]);
 
+  /* Every item got exactly once, or freed exactly once; the queue empty,
+   * nobody waiting, every task done. */
+  g_test_message ("queue: %d items, %d got, %d freed by the queue (failed puts, dropped), "
+                  "%d refused by try_put", s->next_item, s->queue_got, s->queue_freed, s->queue_refused);
+  g_assert_cmpint (s->queue_got + s->queue_freed + s->queue_refused, ==, s->next_item);
+  g_assert_cmpint (s->next_item, >, 0);
+  for (guint n = 1; n <= (guint) s->next_item; n++)
+    if (s->fate[n] != 1)
+      g_error ("queue item %u was got or freed %d times, not once", n, s->fate[n]);
+  g_assert_cmpint (s->fate[0], ==, 0);
+  g_assert_cmpuint (fifo_queue_get_n_items (s->queue), ==, 0);
+  g_assert_cmpuint (fifo_queue_get_n_waiting (s->queue), ==, 0);
+  g_assert_true (fifo_queue_get_is_shut_down (s->queue));
+  g_assert_true (fifo_queue_join (s->queue, NULL, NULL));
+
   for (guint i = 0; i < N_WORKERS; i++)
     {
       g_main_context_unref (workers[i].context);
@@ -821,6 +1008,8 @@ test_stress (void)
   g_assert_cmpuint (s->cancellables->len, ==, 0);
   g_ptr_array_unref (s->cancellables);
   g_mutex_clear (&s->cancellables_lock);
+  g_object_unref (s->queue);
+  g_free (s->fate);
   g_object_unref (s->barrier);
   g_object_unref (s->condition);
   g_object_unref (s->event);
