@@ -30,6 +30,26 @@
  *    Cancelling a queued orphan takes it out (and runs no callback): it
  *    completes, cancelled, and is passed over inside its own
  *    GCancellable::cancelled handler.
+ *  - FifoQueue (DESIGN.md's FifoQueue, fifo-queue.c's doc comments): the
+ *    items in order, and three queues of requests, each strictly FIFO:
+ *    getters (wait only while there is no item), putters (only while the
+ *    queue is full, or a put waits before them) and joiners (until every
+ *    item put is marked done). A put that finds a getter hands its item
+ *    straight to it; a get that frees room lets the first putter in.
+ *    shutdown(): later and waiting puts fail, gets take what is left and
+ *    then fail; shutdown(TRUE) drops (frees) what is left and marks it
+ *    done. Cancelling a queued request takes it out; cancelling a get that
+ *    was handed an item puts the item back in front (and hands it on); a
+ *    put whose item went in, and a join that saw the end, stand. A context
+ *    destroyed: a get handed an item gives it back in front, a failed
+ *    put's item is freed. Items are GUINT_TO_POINTER (id): every item is
+ *    either got exactly once (by a delivered get, try_get or the blocking
+ *    get) or freed exactly once by the free function (a failed put's, those
+ *    dropped, those left when the queue goes), never both, never while the
+ *    queue is locked (the free function asks the queue something). Where
+ *    the contract leaves an order open (a put completing the get it feeds:
+ *    the get first; shutdown's failures before the joins it completes) the
+ *    model picks one, which the library happens to share.
  *
  * Both sides see exactly the same operations; after each one the driver
  * compares what the library reports (counts, properties, their
@@ -81,9 +101,10 @@ typedef enum {
   OUTCOME_OK,
   OUTCOME_CANCELLED,
   OUTCOME_BROKEN,
+  OUTCOME_SHUT_DOWN,
 } Outcome;
 
-static const char *outcome_names[] = { "ok", "cancelled", "broken" };
+static const char *outcome_names[] = { "ok", "cancelled", "broken", "shut down" };
 
 typedef enum {
   REQ_QUEUED,     /* waits in a queue */
@@ -103,17 +124,30 @@ typedef enum {
   OP_CONDITION_WAIT_FOR,
   OP_BARRIER_WAIT,
   OP_COMPANION_ACQUIRE,
+  OP_QUEUE_PUT,
+  OP_QUEUE_GET,
+  OP_QUEUE_JOIN,
 } ReqOp;
 
 static const char *op_names[] = {
   "lock-acquire", "mutex-acquire", "semaphore-acquire", "event-wait",
   "condition-wait", "condition-wait-for", "barrier-wait", "companion-acquire",
+  "queue-put", "queue-get", "queue-join",
 };
 
+static gboolean
+op_is_queue (ReqOp op)
+{
+  return op == OP_QUEUE_PUT || op == OP_QUEUE_GET || op == OP_QUEUE_JOIN;
+}
+
 typedef enum {
-  IN_MAIN,        /* the primitive's queue (for a condition: its own) */
+  IN_MAIN,        /* the primitive's queue (for a condition: its own; for a
+                   * FifoQueue: its getters) */
   IN_MUTEX,       /* the mutex's queue (a mutex, or a condition's mutex) */
   IN_COMPANION,   /* the companion mutex's queue */
+  IN_PUTTERS,     /* a FifoQueue's putters */
+  IN_JOINERS,     /* a FifoQueue's joiners */
 } Where;
 
 /* A FifoMutex's model: the primitive's (FifoMutex, FifoCondition's), and
@@ -189,6 +223,8 @@ typedef struct
   gboolean       holds_mutex_at_end; /* delivered holding the mutex */
   guint          target;             /* wait_for: until value >= target */
   gboolean       final;              /* wait_for: its own completion */
+  /* FifoQueue: a put's item; the item handed to a get */
+  guint          item;
   /* its context was destroyed: never delivered, passed over instead */
   gboolean       orphaned;
   /* what the library did */
@@ -217,18 +253,24 @@ typedef enum {
   PROP_BARRIER_BROKEN,
   PROP_COMPANION_LOCKED,
   PROP_COMPANION_N_WAITING,
+  PROP_QUEUE_N_ITEMS,
+  PROP_QUEUE_N_WAITING,
+  PROP_QUEUE_IS_SHUT_DOWN,
+  PROP_QUEUE_MAX_SIZE,    /* construct-only: never notified */
   N_PROPS
 } PropId;
 
 static const char *prop_names[] = {
   "n-waiting", "locked", "n-waiting", "value", "n-waiting",
   "is-set", "n-waiting", "n-waiting", "n-waiting", "broken", "locked", "n-waiting",
+  "n-items", "n-waiting", "is-shut-down", "max-size",
 };
 
 static const char *prop_owners[] = {
   "FifoLock", "FifoMutex", "FifoMutex", "FifoSemaphore", "FifoSemaphore",
   "FifoEvent", "FifoEvent", "FifoCondition", "FifoBarrier", "FifoBarrier",
   "companion FifoMutex", "companion FifoMutex",
+  "FifoQueue", "FifoQueue", "FifoQueue", "FifoQueue",
 };
 
 /* ---- Statistics ------------------------------------------------------------- */
@@ -243,6 +285,7 @@ typedef enum {
   STAT_DELIVERED_OK,
   STAT_DELIVERED_CANCELLED,
   STAT_DELIVERED_BROKEN,
+  STAT_DELIVERED_SHUT_DOWN,
   STAT_CANCEL_QUEUED,
   STAT_CANCEL_REVOKED,
   STAT_CANCEL_STOOD,
@@ -261,20 +304,57 @@ typedef enum {
   STAT_HANDLER_ITERATE,
   STAT_HANDLER_DESTROY,
   STAT_HANDLER_BEFORE,
+  STAT_QUEUE_PUT_IN,
+  STAT_QUEUE_GOT,
+  STAT_QUEUE_GIVEN_BACK,
+  STAT_QUEUE_TASK_DONE,
+  STAT_QUEUE_SHUTDOWN,
+  STAT_QUEUE_FREED,
+  STAT_QUEUE_AFTER_IMMEDIATE,
+  STAT_QUEUE_RENEWED,
   N_STATS
 } Stat;
 
 static const char *stat_names[] = {
   "async requests", "pre-cancelled", "try", "blocking", "releases",
   "iterations", "delivered ok", "delivered cancelled", "delivered broken",
+  "delivered shut down",
   "cancelled queued", "cancelled after grant (revoked)",
   "cancelled after grant (stood)", "cancelled after delivery",
   "misuse criticals", "set/clear/notify/abort/reset", "wait_for steps",
   "holds probes", "contexts destroyed", "passed over", "passed over (gave back)",
   "companion requests", "requests sharing a cancellable", "handler releases",
   "handler cancels", "handler iterations", "handler context destructions",
-  "handlers run before the library's",
+  "handlers run before the library's", "items put in", "items got",
+  "items given back in front", "task_done calls", "shutdowns", "items freed by the queue",
+  "items handed out after shutdown (TRUE)", "queues shut down, finalized and made anew",
 };
+
+/* ---- FifoQueue items ------------------------------------------------------------ */
+
+/* Where an item is, for the model: each is GUINT_TO_POINTER (its id). */
+typedef enum {
+  ITEM_PUTTING,   /* carried by a put, not (yet) in */
+  ITEM_QUEUED,    /* in the queue */
+  ITEM_HANDED,    /* handed to a get whose callback has not run */
+  ITEM_TAKEN,     /* the caller's: got, exactly once */
+  ITEM_REFUSED,   /* try_put refused it: still the caller's */
+  ITEM_FAILED,    /* its put failed: the queue frees it */
+  ITEM_DROPPED,   /* dropped by shutdown (TRUE), or got by try_get (NULL):
+                   * the queue frees it */
+  ITEM_FINAL,     /* in the queue when it was finalized: freed then */
+} ItemState;
+
+static const char *item_state_names[] = {
+  "carried by a put", "in the queue", "handed to a get", "got by the caller",
+  "refused by try_put (the caller's)", "a failed put's", "dropped", "left in the finalized queue",
+};
+
+typedef struct
+{
+  guint8 state;     /* ItemState */
+  guint8 n_freed;   /* by the queue's free function */
+} ItemInfo;
 
 /* ---- The model ---------------------------------------------------------------- */
 
@@ -299,6 +379,7 @@ struct _FifoModel
   FifoEvent           *event;
   FifoCondition       *condition;
   FifoBarrier         *barrier;
+  FifoQueue           *fifo_queue;
   FifoLockMode        *modes[N_MODES];
   FifoLockMode        *probe;
 
@@ -315,7 +396,21 @@ struct _FifoModel
   guint                parties;
   gboolean             broken;
   guint                cond_value;  /* what wait_for predicates look at */
-  GQueue               queue;       /* the primitive's queue */
+  GQueue               queue;       /* the primitive's queue (a FifoQueue's getters) */
+  /* FifoQueue */
+  guint                max_size;
+  GQueue               items;       /* item ids, oldest first */
+  GQueue               putters;
+  GQueue               joiners;
+  guint                unfinished;  /* put in, not marked done */
+  gboolean             shut_down;
+  gboolean             shut_down_immediate;
+  guint                put_share;   /* of 15: this phase's puts among puts and gets */
+  GArray              *item_info;   /* ItemInfo, by id (0 is none) */
+  guint                first_item;  /* the current queue's first */
+  GArray              *owed;        /* ids the free function must have had by
+                                     * the end of the step */
+  GArray              *freed;       /* ids it had during the step */
   MutexModel           mx;          /* the mutex's (a mutex, or a condition's) */
   MutexModel           comp;        /* the companion mutex's */
   GQueue               ready[N_CONTEXTS];
@@ -406,6 +501,13 @@ model_state_string (FifoModel *m)
       break;
     case FIFO_MODEL_BARRIER:
       g_string_append_printf (s, ", parties %u, broken %d", m->parties, m->broken);
+      break;
+    case FIFO_MODEL_QUEUE:
+    case FIFO_MODEL_BOUNDED_QUEUE:
+      g_string_append_printf (s, ", items %u (max-size %u; front %u), putters %u, joiners %u, unfinished %u, shut down %d%s",
+                              m->items.length, m->max_size, GPOINTER_TO_UINT (g_queue_peek_head (&m->items)),
+                              m->putters.length, m->joiners.length, m->unfinished, m->shut_down,
+                              m->shut_down_immediate ? " (immediate)" : "");
       break;
     case FIFO_MODEL_N_KINDS:
     default:
@@ -664,7 +766,15 @@ static GQueue *
 where_queue (FifoModel *m,
              Where      where)
 {
-  return where == IN_MAIN ? &m->queue : &where_mutex (m, where)->queue;
+  switch (where)
+    {
+    case IN_MAIN:     return &m->queue;
+    case IN_PUTTERS:  return &m->putters;
+    case IN_JOINERS:  return &m->joiners;
+    case IN_MUTEX:
+    case IN_COMPANION:
+    default:          return &where_mutex (m, where)->queue;
+    }
 }
 
 static GObject *
@@ -681,6 +791,9 @@ op_object (FifoModel *m,
     case OP_CONDITION_WAIT_FOR: return G_OBJECT (m->condition);
     case OP_BARRIER_WAIT:       return G_OBJECT (m->barrier);
     case OP_COMPANION_ACQUIRE:  return G_OBJECT (m->companion);
+    case OP_QUEUE_PUT:
+    case OP_QUEUE_GET:
+    case OP_QUEUE_JOIN:         return G_OBJECT (m->fifo_queue);
     default:                    g_assert_not_reached ();
     }
 }
@@ -757,6 +870,24 @@ request_done_cb (GObject      *source,
       if (!ok && observed.value != -1)
         model_fail (m, "barrier wait %u failed with %" G_GINT64_FORMAT ", not -1", r->id, observed.value);
       break;
+    case OP_QUEUE_PUT:
+      tag = fifo_queue_put_async;
+      ok = fifo_queue_put_finish (m->fifo_queue, result, &error);
+      break;
+    case OP_QUEUE_GET:
+      {
+        gpointer item;
+
+        tag = fifo_queue_get_async;
+        item = fifo_queue_get_finish (m->fifo_queue, result, &error);
+        observed.value = GPOINTER_TO_UINT (item);
+        ok = item != NULL;
+      }
+      break;
+    case OP_QUEUE_JOIN:
+      tag = fifo_queue_join_async;
+      ok = fifo_queue_join_finish (m->fifo_queue, result, &error);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -771,6 +902,8 @@ request_done_cb (GObject      *source,
     observed.outcome = OUTCOME_CANCELLED;
   else if (g_error_matches (error, FIFO_ERROR, FIFO_ERROR_BROKEN_BARRIER))
     observed.outcome = OUTCOME_BROKEN;
+  else if (g_error_matches (error, FIFO_ERROR, FIFO_ERROR_QUEUE_SHUT_DOWN))
+    observed.outcome = OUTCOME_SHUT_DOWN;
   else
     model_fail (m, "request %u failed with an unexpected error: %s", r->id,
                 error != NULL ? error->message : "(none set)");
@@ -804,6 +937,73 @@ predicate_destroyed (gpointer data)
 
 /* ---- The model's primitives --------------------------------------------------- */
 
+static ItemInfo *
+item_info (FifoModel *m,
+           guint      item)
+{
+  g_assert (item > 0 && item < m->item_info->len);
+  return &g_array_index (m->item_info, ItemInfo, item);
+}
+
+static void
+item_set (FifoModel *m,
+          guint      item,
+          ItemState  state)
+{
+  item_info (m, item)->state = state;
+}
+
+/* A new item for a put, the caller's until it goes in. */
+static guint
+item_new (FifoModel *m)
+{
+  ItemInfo info = { ITEM_PUTTING, 0 };
+
+  g_array_append_val (m->item_info, info);
+  return m->item_info->len - 1;
+}
+
+/* The queue must have freed @item by the end of the step: the operation
+ * that frees it (a failed put's delivery or pass-over, shutdown (TRUE),
+ * the queue's finalization) has returned by then. */
+static void
+item_owe (FifoModel *m,
+          guint      item)
+{
+  g_array_append_val (m->owed, item);
+}
+
+/* The model whose queue's free function may run (one at a time). */
+static FifoModel *queue_model;
+
+/* The queue's free function. Checked at once: an item of ours, freed
+ * once, not while the queue's state is locked; what it was, once the step
+ * is over (check_frees()). */
+static void
+queue_item_free (gpointer data)
+{
+  FifoModel *m = queue_model;
+  guint item = GPOINTER_TO_UINT (data);
+  ItemInfo *info;
+
+  if (m == NULL)
+    g_error ("a queue's free function ran for %p with no model", data);
+  if (item == 0 || item >= m->item_info->len)
+    model_fail (m, "the queue's free function got %p, which is no item put", data);
+  info = item_info (m, item);
+  if (++info->n_freed > 1)
+    model_fail (m, "item %u (%s) was freed %u times", item, item_state_names[info->state], info->n_freed);
+  if (info->state == ITEM_TAKEN || info->state == ITEM_REFUSED)
+    model_fail (m, "the queue freed item %u, which is %s", item, item_state_names[info->state]);
+  g_array_append_val (m->freed, item);
+  m->stats[STAT_QUEUE_FREED]++;
+
+  /* Never with the queue locked: this would wait for ever (the watchdog
+   * tells). Not while it is being finalized, nor for an older queue's. */
+  if (m->fifo_queue != NULL && item >= m->first_item)
+    (void) fifo_queue_get_n_items (m->fifo_queue);
+}
+
 static void
 ready_push (FifoModel *m,
             Req       *r)
@@ -823,6 +1023,9 @@ complete (FifoModel *m,
   if (r->cancel_requested && outcome == OUTCOME_OK)
     outcome = OUTCOME_CANCELLED;
   r->outcome = outcome;
+  /* A put that fails inserts nothing: the queue frees its item. */
+  if (r->op == OP_QUEUE_PUT && outcome != OUTCOME_OK)
+    item_set (m, r->item, ITEM_FAILED);
   if (r->orphaned)
     {
       /* Nobody will deliver it: passed over before the operation that
@@ -1045,13 +1248,170 @@ barrier_admit (FifoModel *m,
 }
 
 static void
-complete_all (FifoModel *m,
-              Outcome    outcome)
+complete_list (FifoModel *m,
+               GQueue    *list,
+               Outcome    outcome)
 {
   Req *head;
 
-  while ((head = g_queue_peek_head (&m->queue)) != NULL)
+  while ((head = g_queue_peek_head (list)) != NULL)
     complete (m, head, outcome);
+}
+
+static void
+complete_all (FifoModel *m,
+              Outcome    outcome)
+{
+  complete_list (m, &m->queue, outcome);
+}
+
+/* FifoQueue: getters in m->queue, putters and joiners in their own. */
+
+static gboolean
+queue_full (FifoModel *m)
+{
+  return m->max_size > 0 && m->items.length >= m->max_size;
+}
+
+static guint
+queue_pop (FifoModel *m)
+{
+  g_assert (!g_queue_is_empty (&m->items));
+  return GPOINTER_TO_UINT (g_queue_pop_head (&m->items));
+}
+
+/* The oldest item leaves the queue, for a caller (or a get). */
+static void
+queue_count_got (FifoModel *m)
+{
+  m->stats[STAT_QUEUE_GOT]++;
+  /* The one way a get succeeds after shutdown (TRUE) dropped everything:
+   * an item given back by a get cancelled (or passed over) after it was
+   * handed to it. See the note in queue_shutdown(). */
+  if (m->shut_down_immediate)
+    m->stats[STAT_QUEUE_AFTER_IMMEDIATE]++;
+}
+
+static void
+queue_hand (FifoModel *m,
+            Req       *getter,
+            guint      item)
+{
+  queue_count_got (m);
+  getter->item = item;
+  item_set (m, item, ITEM_HANDED);
+  complete (m, getter, OUTCOME_OK);
+}
+
+/* A put succeeds: its item is put (and so counts until marked done), to the
+ * first waiting get if there is one — only an empty queue has gets
+ * waiting — or at the back. */
+static void
+queue_take_in (FifoModel *m,
+               guint      item)
+{
+  Req *getter = g_queue_peek_head (&m->queue);
+
+  m->stats[STAT_QUEUE_PUT_IN]++;
+  m->unfinished++;
+  if (getter != NULL)
+    {
+      queue_hand (m, getter, item);
+    }
+  else
+    {
+      g_queue_push_tail (&m->items, GUINT_TO_POINTER (item));
+      item_set (m, item, ITEM_QUEUED);
+    }
+}
+
+static void
+queue_insert (FifoModel *m,
+              Req       *putter)
+{
+  queue_take_in (m, putter->item);
+  complete (m, putter, OUTCOME_OK);
+}
+
+/* Whatever has become possible, in order: items to the waiting gets, room
+ * to the waiting puts; once shut down, the gets that can never be served
+ * and every waiting put fail; with nothing unfinished, the joins complete. */
+static void
+queue_serve (FifoModel *m)
+{
+  for (;;)
+    {
+      Req *getter = g_queue_peek_head (&m->queue);
+      Req *putter = g_queue_peek_head (&m->putters);
+
+      if (getter != NULL && !g_queue_is_empty (&m->items))
+        queue_hand (m, getter, queue_pop (m));
+      else if (putter != NULL && !queue_full (m) && !m->shut_down)
+        queue_insert (m, putter);
+      else
+        break;
+    }
+
+  if (m->shut_down)
+    {
+      if (g_queue_is_empty (&m->items))
+        complete_list (m, &m->queue, OUTCOME_SHUT_DOWN);
+      complete_list (m, &m->putters, OUTCOME_SHUT_DOWN);
+    }
+  if (m->unfinished == 0)
+    complete_list (m, &m->joiners, OUTCOME_OK);
+}
+
+static void
+queue_admit (FifoModel *m,
+             Req       *r)
+{
+  switch (r->op)
+    {
+    case OP_QUEUE_GET:
+      /* After the gets that came before; a shut-down queue still hands out
+       * what it holds. */
+      if (!g_queue_is_empty (&m->items) && g_queue_is_empty (&m->queue))
+        queue_hand (m, r, queue_pop (m));
+      else if (m->shut_down)
+        complete (m, r, OUTCOME_SHUT_DOWN);
+      else
+        enqueue (m, r, IN_MAIN);
+      break;
+    case OP_QUEUE_PUT:
+      /* Never past a waiting put. */
+      if (m->shut_down)
+        complete (m, r, OUTCOME_SHUT_DOWN);
+      else if (g_queue_is_empty (&m->putters) && !queue_full (m))
+        queue_insert (m, r);
+      else
+        enqueue (m, r, IN_PUTTERS);
+      break;
+    case OP_QUEUE_JOIN:
+      if (m->unfinished == 0)
+        complete (m, r, OUTCOME_OK);
+      else
+        enqueue (m, r, IN_JOINERS);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  /* A get that took an item made room for a put. */
+  queue_serve (m);
+}
+
+/* A get that was handed an item will not take it (cancelled, or its
+ * context is gone): in front again, order kept, and on to the next get. */
+static void
+queue_give_back (FifoModel *m,
+                 Req       *r)
+{
+  g_assert (r->op == OP_QUEUE_GET && r->item != 0);
+  m->stats[STAT_QUEUE_GIVEN_BACK]++;
+  g_queue_push_head (&m->items, GUINT_TO_POINTER (r->item));
+  item_set (m, r->item, ITEM_QUEUED);
+  r->item = 0;
+  queue_serve (m);
 }
 
 /* A request is submitted (not already cancelled). */
@@ -1092,6 +1452,11 @@ model_admit (FifoModel *m,
     case OP_BARRIER_WAIT:
       barrier_admit (m, r);
       break;
+    case OP_QUEUE_PUT:
+    case OP_QUEUE_GET:
+    case OP_QUEUE_JOIN:
+      queue_admit (m, r);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -1118,6 +1483,14 @@ model_cancel (FifoModel *m,
       gboolean was_head;
 
       m->stats[STAT_CANCEL_QUEUED]++;
+      if (op_is_queue (r->op))
+        {
+          /* Out of its queue at once; a put inserts nothing. Whatever that
+           * makes possible (a put behind it) happens now. */
+          complete (m, r, OUTCOME_CANCELLED);
+          queue_serve (m);
+          return;
+        }
       if (condition)
         {
           r->cancel_requested = TRUE;
@@ -1190,6 +1563,16 @@ model_cancel (FifoModel *m,
       return;
     case OP_BARRIER_WAIT:
       /* The cycle has happened. */
+      m->stats[STAT_CANCEL_STOOD]++;
+      return;
+    case OP_QUEUE_GET:
+      /* Its item goes back in front: never lost, never got twice. */
+      r->outcome = OUTCOME_CANCELLED;
+      queue_give_back (m, r);
+      break;
+    case OP_QUEUE_PUT:
+    case OP_QUEUE_JOIN:
+      /* The item is in the queue; the end was seen: done. */
       m->stats[STAT_CANCEL_STOOD]++;
       return;
     default:
@@ -1272,6 +1655,21 @@ model_delivered (FifoModel *m,
       if (r->outcome == OUTCOME_OK)
         m->comp_held++;
       break;
+    case OP_QUEUE_GET:
+      /* The item is the caller's, and so is the task_done it owes. */
+      if (r->outcome == OUTCOME_OK)
+        {
+          item_set (m, r->item, ITEM_TAKEN);
+          token = 0;
+          g_array_append_val (m->tokens, token);
+        }
+      break;
+    case OP_QUEUE_PUT:
+      /* Its result, gone with the callback, freed the item it carried back. */
+      if (r->outcome != OUTCOME_OK)
+        item_owe (m, r->item);
+      break;
+    case OP_QUEUE_JOIN:
     case OP_EVENT_WAIT:
     case OP_BARRIER_WAIT:
     default:
@@ -1358,6 +1756,25 @@ pass_over (FifoModel *m,
       gave_back = FALSE;
       break;
 
+    case OP_QUEUE_GET:
+      /* The item it was handed goes back in front. */
+      if (r->outcome == OUTCOME_OK)
+        queue_give_back (m, r);
+      else
+        gave_back = FALSE;
+      break;
+
+    case OP_QUEUE_PUT:
+      /* An item in the queue stays; a failed put's is freed. */
+      if (r->outcome != OUTCOME_OK)
+        item_owe (m, r->item);
+      gave_back = FALSE;
+      break;
+
+    case OP_QUEUE_JOIN:
+      gave_back = FALSE;
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -1426,6 +1843,15 @@ model_prop_value (FifoModel *m,
       return m->comp.locked;
     case PROP_COMPANION_N_WAITING:
       return m->comp.queue.length;
+    case PROP_QUEUE_N_ITEMS:
+      return m->items.length;
+    case PROP_QUEUE_N_WAITING:
+      /* Gets and puts; joins are not counted. */
+      return m->queue.length + m->putters.length;
+    case PROP_QUEUE_IS_SHUT_DOWN:
+      return m->shut_down;
+    case PROP_QUEUE_MAX_SIZE:
+      return m->max_size;
     case N_PROPS:
     default:
       g_assert_not_reached ();
@@ -1566,6 +1992,34 @@ check_kept_holds (FifoModel *m)
     g_clear_object (&m->kept_holds);
 }
 
+/* What the queue's free function had, and had to have, by the end of a
+ * step. (It may free a failed put's item before its callback has run: the
+ * model only learns of the failure when it catches up, after the call.) */
+static void
+check_frees (FifoModel *m)
+{
+  for (guint i = 0; i < m->freed->len; i++)
+    {
+      guint item = g_array_index (m->freed, guint, i);
+      ItemState state = item_info (m, item)->state;
+
+      if (state != ITEM_FAILED && state != ITEM_DROPPED && state != ITEM_FINAL)
+        model_fail (m, "the queue freed item %u, which is %s", item, item_state_names[state]);
+    }
+  g_array_set_size (m->freed, 0);
+
+  for (guint i = 0; i < m->owed->len; i++)
+    {
+      guint item = g_array_index (m->owed, guint, i);
+      ItemInfo *info = item_info (m, item);
+
+      if (info->n_freed != 1)
+        model_fail (m, "item %u (%s) was freed %u times by now, not once",
+                    item, item_state_names[info->state], info->n_freed);
+    }
+  g_array_set_size (m->owed, 0);
+}
+
 /* After every step: the library agrees with the model, and the model keeps
  * its own promises. */
 static void
@@ -1630,6 +2084,34 @@ model_check (FifoModel *m)
       check_uint (m, "barrier parties", fifo_barrier_get_parties (m->barrier), m->parties);
       break;
 
+    case FIFO_MODEL_QUEUE:
+    case FIFO_MODEL_BOUNDED_QUEUE:
+      {
+        guint n_items = 0, n_waiting = 0, max_size = 0;
+        gboolean is_shut_down = FALSE;
+
+        if (!g_queue_is_empty (&m->queue) && (!g_queue_is_empty (&m->items) || m->shut_down))
+          model_fail (m, "model: a get waits while %s", m->shut_down ? "the queue is shut down" : "items are there");
+        if (!g_queue_is_empty (&m->putters) && (m->shut_down || !queue_full (m)))
+          model_fail (m, "model: a put waits while %s", m->shut_down ? "the queue is shut down" : "there is room");
+        if (!g_queue_is_empty (&m->joiners) && m->unfinished == 0)
+          model_fail (m, "model: a join waits with nothing unfinished");
+        check_uint (m, "queue n-items", fifo_queue_get_n_items (m->fifo_queue), m->items.length);
+        check_uint (m, "queue n-waiting", fifo_queue_get_n_waiting (m->fifo_queue),
+                    m->queue.length + m->putters.length);
+        check_uint (m, "queue is-shut-down", fifo_queue_get_is_shut_down (m->fifo_queue), m->shut_down);
+        check_uint (m, "queue max-size", fifo_queue_get_max_size (m->fifo_queue), m->max_size);
+        check_uint (m, "queue holds values", fifo_queue_holds_values (m->fifo_queue), FALSE);
+        /* The properties say the same as the getters. */
+        g_object_get (m->fifo_queue, "n-items", &n_items, "n-waiting", &n_waiting,
+                      "is-shut-down", &is_shut_down, "max-size", &max_size, NULL);
+        check_uint (m, "queue n-items property", n_items, m->items.length);
+        check_uint (m, "queue n-waiting property", n_waiting, m->queue.length + m->putters.length);
+        check_uint (m, "queue is-shut-down property", is_shut_down, m->shut_down);
+        check_uint (m, "queue max-size property", max_size, m->max_size);
+      }
+      break;
+
     case FIFO_MODEL_N_KINDS:
     default:
       g_assert_not_reached ();
@@ -1647,6 +2129,8 @@ model_check (FifoModel *m)
     if (m->check_notify && m->watched[p] && m->notified[p] != m->expected_notified[p])
       model_fail (m, "%s:%s was notified %u times, expected %u", prop_owners[p],
                   prop_names[p], m->notified[p], m->expected_notified[p]);
+
+  check_frees (m);
 
   /* What the step is done with. */
   while (m->graveyard->len > 0)
@@ -1727,6 +2211,9 @@ iterate_full (FifoModel *m,
       if (r->op == OP_BARRIER_WAIT && r->outcome == OUTCOME_OK && o->value != r->value)
         model_fail (m, "barrier wait %u: arrival index %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
                     r->id, o->value, r->value);
+      if (r->op == OP_QUEUE_GET && o->value != (r->outcome == OUTCOME_OK ? r->item : 0))
+        model_fail (m, "get %u (%s) delivered item %" G_GINT64_FORMAT ", expected %u", r->id,
+                    outcome_names[r->outcome], o->value, r->outcome == OUTCOME_OK ? r->item : 0);
       model_delivered (m, r);
     }
 
@@ -1759,9 +2246,9 @@ static void
 submit (FifoModel *m,
         Req       *r)
 {
-  trace (m, "%s %u in context %u%s %u (mode %u, target %u)", op_names[r->op], r->id, r->ctx,
+  trace (m, "%s %u in context %u%s %u (mode %u, target %u, item %u)", op_names[r->op], r->id, r->ctx,
          r->cancelled ? ", already cancelled" : r->cancel != NULL ? ", cancellable" : ", no cancellable",
-         r->cancel != NULL ? r->cancel->id : 0, r->mode, r->target);
+         r->cancel != NULL ? r->cancel->id : 0, r->mode, r->target, r->item);
   g_ptr_array_add (m->live, r);
   m->stats[STAT_ASYNC]++;
   if (r->cancelled)
@@ -1800,6 +2287,16 @@ submit (FifoModel *m,
       break;
     case OP_BARRIER_WAIT:
       fifo_barrier_wait_async (m->barrier, req_cancellable (r), request_done_cb, r);
+      break;
+    case OP_QUEUE_PUT:
+      fifo_queue_put_async (m->fifo_queue, GUINT_TO_POINTER (r->item), req_cancellable (r),
+                            request_done_cb, r);
+      break;
+    case OP_QUEUE_GET:
+      fifo_queue_get_async (m->fifo_queue, req_cancellable (r), request_done_cb, r);
+      break;
+    case OP_QUEUE_JOIN:
+      fifo_queue_join_async (m->fifo_queue, req_cancellable (r), request_done_cb, r);
       break;
     default:
       g_assert_not_reached ();
@@ -2047,6 +2544,8 @@ op_connect_handler (FifoModel *m)
 
 static void semaphore_release (FifoModel  *m,
                                const char *what);
+static void queue_task_done   (FifoModel  *m,
+                               const char *what);
 
 /* Takes one of the test's holds, or returns FALSE if it has none. */
 static gboolean
@@ -2093,6 +2592,11 @@ release_token (FifoModel *m,
     case FIFO_MODEL_SEMAPHORE:
     case FIFO_MODEL_BOUNDED_SEMAPHORE:
       semaphore_release (m, "release a permit");
+      break;
+    case FIFO_MODEL_QUEUE:
+    case FIFO_MODEL_BOUNDED_QUEUE:
+      /* The work on an item got is done. */
+      queue_task_done (m, "an item's work is done");
       break;
     case FIFO_MODEL_EVENT:
     case FIFO_MODEL_BARRIER:
@@ -2510,6 +3014,75 @@ op_misuse (FifoModel *m)
       capture_end (m, &capture, pattern);
       return;
 
+    case FIFO_MODEL_QUEUE:
+    case FIFO_MODEL_BOUNDED_QUEUE:
+      {
+        Req *r = NULL;
+
+        choice = pick (m, 5);
+        if (choice == 0 && m->unfinished == 0)
+          {
+            /* task_done once more than items were put */
+            queue_task_done (m, "misuse");
+            return;
+          }
+        /* Made before the capture: cancelling an already cancelled one runs
+         * handlers, which may provoke criticals of their own. */
+        if (choice == 4)
+          r = req_new (m, OP_QUEUE_PUT, TRUE);
+        trace (m, "misuse %u: a GValue function on a queue of pointers", choice);
+        capture_begin (m, &capture);
+        switch (choice)
+          {
+          case 0:
+          case 1:
+            {
+              GValue value = G_VALUE_INIT;
+
+              g_value_init (&value, G_TYPE_INT);
+              if (fifo_queue_try_put_value (m->fifo_queue, &value))
+                model_fail (m, "a refused try_put_value returned TRUE");
+              pattern = "*fifo_queue_try_put_value*holds pointers*";
+            }
+            break;
+          case 2:
+            {
+              GValue value = G_VALUE_INIT;
+
+              if (fifo_queue_try_get_value (m->fifo_queue, &value) || G_IS_VALUE (&value))
+                model_fail (m, "a refused try_get_value returned TRUE or set the value");
+              pattern = "*fifo_queue_try_get_value*holds pointers*";
+            }
+            break;
+          case 3:
+            {
+              g_autoptr(GError) error = NULL;
+
+              if (fifo_queue_get_value (m->fifo_queue, NULL, &error) != NULL || error != NULL)
+                model_fail (m, "a refused blocking get_value returned a value or set an error");
+              pattern = "*fifo_queue_get_value*holds pointers*";
+            }
+            break;
+          case 4:
+          default:
+            {
+              GValue value = G_VALUE_INIT;
+
+              /* Refused: it must never complete. */
+              r->state = REQ_MISUSE;
+              g_ptr_array_add (m->zombies, r);
+              g_value_init (&value, G_TYPE_INT);
+              push_context (m, r->ctx);
+              fifo_queue_put_value_async (m->fifo_queue, &value, req_cancellable (r), request_done_cb, r);
+              pop_context (m, r->ctx);
+              pattern = "*fifo_queue_put_value_async*holds pointers*";
+            }
+            break;
+          }
+        capture_end (m, &capture, pattern);
+        return;
+      }
+
     case FIFO_MODEL_SEMAPHORE:
     case FIFO_MODEL_EVENT:
     case FIFO_MODEL_BARRIER:
@@ -2658,6 +3231,376 @@ op_barrier_reset (FifoModel *m)
   m->broken = FALSE;
 }
 
+/* FifoQueue */
+
+/* A request of the queue's: a put (a new item), a get or a join; now and
+ * then the companion's. */
+static void
+op_queue_request (FifoModel *m)
+{
+  static const guint put_shares[] = { 5, 7, 8, 10 };
+  guint choice;
+  ReqOp op;
+  Req *r;
+
+  if (m->live->len >= m->target_live)
+    {
+      op_drain (m);
+      return;
+    }
+
+  /* Phases where puts outrun gets, and the other way round. */
+  if (pick (m, 512) == 0)
+    m->put_share = put_shares[pick (m, G_N_ELEMENTS (put_shares))];
+  choice = pick (m, 20);
+  if (choice < 3)
+    op = OP_COMPANION_ACQUIRE;
+  else if (choice < 5)
+    op = OP_QUEUE_JOIN;
+  else if (choice - 5 < m->put_share)
+    op = OP_QUEUE_PUT;
+  else
+    op = OP_QUEUE_GET;
+
+  r = req_new (m, op, TRUE);
+  if (op == OP_QUEUE_PUT)
+    r->item = item_new (m);
+  submit (m, r);
+  model_admit (m, r);
+}
+
+/* try_get, as a caller that keeps the item (and so owes a task_done), or,
+ * with @keep FALSE, passes NULL: the item, transfer full, is then the
+ * queue's to free. */
+static void
+queue_try_get (FifoModel *m,
+               gboolean   keep)
+{
+  gboolean expected = !g_queue_is_empty (&m->items);
+  gpointer item = NULL;
+  gboolean got;
+  guint front;
+
+  m->stats[STAT_TRY]++;
+  got = fifo_queue_try_get (m->fifo_queue, keep ? &item : NULL);
+  trace (m, "try_get%s: %s %u", keep ? "" : " (NULL)", got ? "got" : "none", GPOINTER_TO_UINT (item));
+  if (got != expected)
+    model_fail (m, "try_get %s, the model %s", got ? "got an item" : "got none",
+                expected ? "would get one" : "would get none");
+  if (!got)
+    return;
+
+  front = queue_pop (m);
+  queue_count_got (m);
+  if (keep && GPOINTER_TO_UINT (item) != front)
+    model_fail (m, "try_get got item %u, expected %u", GPOINTER_TO_UINT (item), front);
+  item_set (m, front, keep ? ITEM_TAKEN : ITEM_DROPPED);
+  if (!keep)
+    item_owe (m, front);
+  give_token (m, 0);
+  /* Room for a put. */
+  queue_serve (m);
+}
+
+/* try_put and try_get: exactly when nothing would have to wait. */
+static void
+op_queue_try (FifoModel *m)
+{
+  guint item;
+  gboolean expected, put;
+
+  if (pick (m, 2) == 0)
+    {
+      queue_try_get (m, pick (m, 8) != 0);
+      return;
+    }
+
+  m->stats[STAT_TRY]++;
+  item = item_new (m);
+  expected = !m->shut_down && g_queue_is_empty (&m->putters) && !queue_full (m);
+  put = fifo_queue_try_put (m->fifo_queue, GUINT_TO_POINTER (item));
+  trace (m, "try_put item %u: %s", item, put ? "put" : "refused");
+  if (put != expected)
+    model_fail (m, "try_put %s, the model %s", put ? "put" : "refused",
+                expected ? "would put" : "would refuse");
+  if (!put)
+    {
+      item_set (m, item, ITEM_REFUSED);
+      return;
+    }
+  queue_take_in (m, item);
+  queue_serve (m);
+}
+
+/* The blocking put, get and join, only when they cannot block this (the
+ * only) thread: already cancelled, or completing at once. */
+static void
+op_queue_blocking (FifoModel *m)
+{
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean cancelled = pick (m, 3) == 0;
+  guint which = pick (m, 8);
+  Outcome expected, outcome;
+  gboolean ok;
+  guint item = 0, front = 0;
+
+  if (cancelled || pick (m, 2) == 0)
+    cancellable = g_cancellable_new ();
+  if (cancelled)
+    g_cancellable_cancel (cancellable);
+
+  if (which < 3)
+    {
+      /* A cancellable already cancelled fails it straight away. */
+      if (cancelled)
+        expected = OUTCOME_CANCELLED;
+      else if (m->shut_down)
+        expected = OUTCOME_SHUT_DOWN;
+      else if (g_queue_is_empty (&m->putters) && !queue_full (m))
+        expected = OUTCOME_OK;
+      else
+        goto would_block;
+      item = item_new (m);
+      trace (m, "blocking put of item %u%s", item, cancelled ? ", cancelled" : "");
+      ok = fifo_queue_put (m->fifo_queue, GUINT_TO_POINTER (item), cancellable, &error);
+      if (expected == OUTCOME_OK)
+        {
+          queue_take_in (m, item);
+          queue_serve (m);
+        }
+      else
+        {
+          /* Not put: freed with the free function, before it returns. */
+          item_set (m, item, ITEM_FAILED);
+          item_owe (m, item);
+        }
+    }
+  else if (which < 6)
+    {
+      gpointer got;
+
+      if (cancelled)
+        expected = OUTCOME_CANCELLED;
+      else if (!g_queue_is_empty (&m->items) && g_queue_is_empty (&m->queue))
+        expected = OUTCOME_OK;
+      else if (m->shut_down)
+        expected = OUTCOME_SHUT_DOWN;
+      else
+        goto would_block;
+      trace (m, "blocking get%s", cancelled ? ", cancelled" : "");
+      got = fifo_queue_get (m->fifo_queue, cancellable, &error);
+      ok = got != NULL;
+      if (expected == OUTCOME_OK)
+        {
+          front = queue_pop (m);
+          queue_count_got (m);
+          if (GPOINTER_TO_UINT (got) != front)
+            model_fail (m, "blocking get got item %u, expected %u", GPOINTER_TO_UINT (got), front);
+          item_set (m, front, ITEM_TAKEN);
+          give_token (m, 0);
+          queue_serve (m);
+        }
+      else if (got != NULL)
+        {
+          model_fail (m, "a failed blocking get returned item %u", GPOINTER_TO_UINT (got));
+        }
+    }
+  else
+    {
+      if (cancelled)
+        expected = OUTCOME_CANCELLED;
+      else if (m->unfinished == 0)
+        expected = OUTCOME_OK;
+      else
+        goto would_block;
+      trace (m, "blocking join%s", cancelled ? ", cancelled" : "");
+      ok = fifo_queue_join (m->fifo_queue, cancellable, &error);
+    }
+
+  m->stats[STAT_BLOCKING]++;
+  if (ok && error != NULL)
+    model_fail (m, "a blocking call succeeded with an error set");
+  if (ok)
+    outcome = OUTCOME_OK;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    outcome = OUTCOME_CANCELLED;
+  else if (g_error_matches (error, FIFO_ERROR, FIFO_ERROR_QUEUE_SHUT_DOWN))
+    outcome = OUTCOME_SHUT_DOWN;
+  else
+    model_fail (m, "blocking call failed with an unexpected error: %s",
+                error != NULL ? error->message : "(none set)");
+  if (outcome != expected)
+    model_fail (m, "blocking call: %s, expected %s", outcome_names[outcome], outcome_names[expected]);
+  return;
+
+would_block:
+  op_iterate (m);
+}
+
+/* task_done: by the test for an item whose work is done, or an extra one
+ * (not misuse while something is unfinished). More than items were put is
+ * misuse: one critical, and nothing changes. */
+static void
+queue_task_done (FifoModel  *m,
+                 const char *what)
+{
+  m->stats[STAT_QUEUE_TASK_DONE]++;
+  if (m->unfinished == 0)
+    {
+      Capture capture;
+
+      trace (m, "%s: task_done, nothing unfinished: refused", what);
+      capture_begin (m, &capture);
+      fifo_queue_task_done (m->fifo_queue);
+      capture_end (m, &capture, "*fifo_queue_task_done*more times than items were put*");
+      return;
+    }
+  trace (m, "%s: task_done (%u unfinished)", what, m->unfinished);
+  fifo_queue_task_done (m->fifo_queue);
+  m->unfinished--;
+  /* The last one completes the joins. */
+  queue_serve (m);
+}
+
+static void
+op_queue_task_done (FifoModel *m)
+{
+  queue_task_done (m, "an extra one");
+}
+
+/* NOTE — a question for the contract. After shutdown (TRUE) the doc
+ * comment of fifo_queue_shutdown() says "every get fails from now on", but
+ * an item handed to a get before it, that the get gives back (cancelled,
+ * or its context gone), goes back in front as fifo_queue_get_async() and
+ * DESIGN.md say ("never loses the item (it goes back in front, order
+ * kept)"), and the next get is handed it. The model follows the latter:
+ * gets fail only once the queue is empty (asyncio's own rule); the stat
+ * "items handed out after shutdown (TRUE)" counts those cases. */
+static void
+queue_shutdown (FifoModel *m,
+                gboolean   immediate)
+{
+  trace (m, "shutdown (%s)%s, %u items", immediate ? "immediate" : "not immediate",
+         m->shut_down ? ", again" : "", m->items.length);
+  m->stats[STAT_QUEUE_SHUTDOWN]++;
+  fifo_queue_shutdown (m->fifo_queue, immediate);
+  m->shut_down = TRUE;
+  if (immediate)
+    {
+      guint n = m->items.length;
+
+      /* Dropped (freed once unlocked, before it returns) and marked done:
+       * as many as are unfinished, as asyncio does. */
+      m->shut_down_immediate = TRUE;
+      while (!g_queue_is_empty (&m->items))
+        {
+          guint item = queue_pop (m);
+
+          item_set (m, item, ITEM_DROPPED);
+          item_owe (m, item);
+        }
+      m->unfinished -= MIN (m->unfinished, n);
+    }
+  queue_serve (m);
+}
+
+/* No request of the queue's is live: it can go. */
+static gboolean
+queue_quiet (FifoModel *m)
+{
+  for (guint i = 0; i < m->live->len; i++)
+    if (op_is_queue (((Req *) g_ptr_array_index (m->live, i))->op))
+      return FALSE;
+  return TRUE;
+}
+
+/* Makes the queue of the model's kind, with nothing in it. */
+static void
+queue_make (FifoModel *m)
+{
+  m->max_size = m->kind == FIFO_MODEL_BOUNDED_QUEUE ? 1 + pick (m, 4) : 0;
+  m->fifo_queue = fifo_queue_new (m->max_size, queue_item_free);
+  m->primitive = G_OBJECT (m->fifo_queue);
+  m->unfinished = 0;
+  m->shut_down = FALSE;
+  m->shut_down_immediate = FALSE;
+  m->first_item = m->item_info->len;
+  watch (m, m->primitive, PROP_QUEUE_N_ITEMS);
+  watch (m, m->primitive, PROP_QUEUE_N_WAITING);
+  watch (m, m->primitive, PROP_QUEUE_IS_SHUT_DOWN);
+  watch (m, m->primitive, PROP_QUEUE_MAX_SIZE);
+}
+
+/* Drops the only reference to the queue (no request of it is live): it
+ * must be finalized, freeing what it holds; and then every item it was
+ * given must have been got exactly once or freed exactly once. */
+static void
+queue_finalize (FifoModel *m)
+{
+  FifoQueue *queue = g_steal_pointer (&m->fifo_queue);
+  gpointer weak = queue;
+
+  g_assert (queue_quiet (m));
+  while (!g_queue_is_empty (&m->items))
+    {
+      guint item = queue_pop (m);
+
+      item_set (m, item, ITEM_FINAL);
+      item_owe (m, item);
+    }
+  m->primitive = NULL;
+  g_object_add_weak_pointer (G_OBJECT (queue), &weak);
+  g_object_unref (queue);
+  if (weak != NULL)
+    model_fail (m, "the queue outlived every reference the test had");
+  check_frees (m);
+
+  for (guint item = m->first_item; item < m->item_info->len; item++)
+    {
+      ItemInfo *info = item_info (m, item);
+      gboolean callers = info->state == ITEM_TAKEN || info->state == ITEM_REFUSED;
+
+      if (info->state == ITEM_PUTTING || info->state == ITEM_QUEUED || info->state == ITEM_HANDED)
+        model_fail (m, "model: item %u is %s, its queue gone", item, item_state_names[info->state]);
+      if (info->n_freed != (callers ? 0 : 1))
+        model_fail (m, "item %u (%s) was freed %u times", item, item_state_names[info->state], info->n_freed);
+    }
+}
+
+/* Shuts the queue down now and then; once it is, shuts it down again
+ * (immediate, perhaps, this time), or, when no request of it is live,
+ * replaces it by a new one, so that a long run sees many queues live and
+ * die. */
+static void
+op_queue_shutdown (FifoModel *m)
+{
+  if (!m->shut_down)
+    {
+      if (pick (m, 16) == 0)
+        queue_shutdown (m, pick (m, 2) == 0);
+      else
+        op_iterate (m);
+      return;
+    }
+
+  if (queue_quiet (m) && pick (m, 2) == 0)
+    {
+      trace (m, "a new queue for the shut-down one (%u items left in it)", m->items.length);
+      m->stats[STAT_QUEUE_RENEWED]++;
+      queue_finalize (m);
+      /* The work on the old queue's items is forgotten. */
+      g_array_set_size (m->tokens, 0);
+      queue_make (m);
+      return;
+    }
+
+  if (pick (m, 4) == 0)
+    queue_shutdown (m, pick (m, 2) == 0);
+  else
+    op_drain (m);
+}
+
 /* ---- A main context destroyed ------------------------------------------------- */
 
 /* Attached to a context only to tell whether it was finalized: a source
@@ -2798,6 +3741,12 @@ static const Op barrier_ops[] = {
   { 3, op_connect_handler }, END_OPS,
 };
 
+static const Op queue_ops[] = {
+  { 30, op_queue_request }, { 25, op_iterate }, { 12, op_release }, { 10, op_cancel },
+  { 8, op_queue_try }, { 4, op_queue_blocking }, { 1, op_queue_task_done }, { 1, op_misuse },
+  { 2, op_destroy_context }, { 3, op_connect_handler }, { 3, op_queue_shutdown }, END_OPS,
+};
+
 static const Op *
 model_ops (FifoModel *m)
 {
@@ -2810,6 +3759,8 @@ model_ops (FifoModel *m)
     case FIFO_MODEL_EVENT:             return event_ops;
     case FIFO_MODEL_CONDITION:         return condition_ops;
     case FIFO_MODEL_BARRIER:           return barrier_ops;
+    case FIFO_MODEL_QUEUE:
+    case FIFO_MODEL_BOUNDED_QUEUE:     return queue_ops;
     case FIFO_MODEL_N_KINDS:
     default:                           g_assert_not_reached ();
     }
@@ -2853,6 +3804,7 @@ fifo_model_kind_name (FifoModelKind kind)
 {
   static const char *names[] = {
     "lock", "mutex", "semaphore", "bounded-semaphore", "event", "condition", "barrier",
+    "queue", "bounded-queue",
   };
 
   g_return_val_if_fail (kind < FIFO_MODEL_N_KINDS, NULL);
@@ -2886,6 +3838,11 @@ fifo_model_new (FifoModelKind        kind,
   m->zombies = g_ptr_array_new_with_free_func ((GDestroyNotify) req_free);
   m->tokens = g_array_new (FALSE, FALSE, sizeof (guint));
   m->observed = g_array_new (FALSE, FALSE, sizeof (Observed));
+  m->item_info = g_array_new (FALSE, TRUE, sizeof (ItemInfo));
+  g_array_set_size (m->item_info, 1);  /* 0 is no item */
+  m->owed = g_array_new (FALSE, FALSE, sizeof (guint));
+  m->freed = g_array_new (FALSE, FALSE, sizeof (guint));
+  m->put_share = 7;
 
   switch (kind)
     {
@@ -2981,6 +3938,14 @@ fifo_model_new (FifoModelKind        kind,
       watch (m, G_OBJECT (m->barrier), PROP_BARRIER_BROKEN);
       break;
 
+    case FIFO_MODEL_QUEUE:
+    case FIFO_MODEL_BOUNDED_QUEUE:
+      if (queue_model != NULL)
+        g_error ("one queue model at a time: its free function finds it through a global");
+      queue_model = m;
+      queue_make (m);
+      break;
+
     case FIFO_MODEL_N_KINDS:
     default:
       g_assert_not_reached ();
@@ -3012,6 +3977,8 @@ fifo_model_describe (FifoModel *m)
   else if (m->lock != NULL)
     g_string_append_printf (s, " (semaphore modes of sizes %u, %u, %u)",
                             m->mode_sizes[4], m->mode_sizes[5], m->mode_sizes[6]);
+  else if (m->kind == FIFO_MODEL_BOUNDED_QUEUE)
+    g_string_append_printf (s, " (the last queue's max-size %u)", m->max_size);
   for (guint i = 0; i < N_STATS; i++)
     if (m->stats[i] > 0)
       g_string_append_printf (s, ", %" G_GUINT64_FORMAT " %s", m->stats[i], stat_names[i]);
@@ -3056,6 +4023,19 @@ quiesce_round (FifoModel *m)
     case FIFO_MODEL_BARRIER:
       if (!g_queue_is_empty (&m->queue))
         op_barrier_abort (m);
+      break;
+    case FIFO_MODEL_QUEUE:
+    case FIFO_MODEL_BOUNDED_QUEUE:
+      /* Gets or puts wait: nothing but a shutdown ends them all. Joins:
+       * take what is left (its work is done next round), then mark done
+       * what is still unfinished (an item a get holds, not delivered yet,
+       * makes that one misuse later: fine). */
+      if (!g_queue_is_empty (&m->queue) || !g_queue_is_empty (&m->putters))
+        queue_shutdown (m, pick (m, 2) == 0);
+      else if (!g_queue_is_empty (&m->joiners) && !g_queue_is_empty (&m->items))
+        queue_try_get (m, TRUE);
+      else if (!g_queue_is_empty (&m->joiners) && m->tokens->len == 0)
+        queue_task_done (m, "finish");
       break;
     case FIFO_MODEL_CONDITION:
       m->cond_value = G_MAXUINT;  /* every wait_for is satisfied */
@@ -3133,10 +4113,14 @@ fifo_model_finish (FifoModel *m)
     model_fail (m, "finish: %u cancellables still in use", m->cancels->len);
 
   /* The primitive, its mutex and its modes must go with our references:
-   * nothing may keep them (or be kept by them). */
+   * nothing may keep them (or be kept by them). A queue checks its own
+   * going, and its items'. */
   g_clear_object (&m->kept_holds);
+  if (m->fifo_queue != NULL)
+    queue_finalize (m);
   weak[n_weak++] = G_OBJECT (m->companion);
-  weak[n_weak++] = m->primitive;
+  if (m->primitive != NULL)
+    weak[n_weak++] = m->primitive;
   if (m->mutex != NULL && m->kind == FIFO_MODEL_CONDITION)
     weak[n_weak++] = G_OBJECT (m->mutex);
   for (guint i = 0; i < m->n_modes; i++)
@@ -3146,7 +4130,8 @@ fifo_model_finish (FifoModel *m)
 
   if (m->kind == FIFO_MODEL_CONDITION)
     g_object_unref (m->mutex);
-  g_object_unref (m->primitive);
+  if (m->primitive != NULL)
+    g_object_unref (m->primitive);
   g_object_unref (m->companion);
   for (guint i = 0; i < m->n_modes; i++)
     g_object_unref (m->modes[i]);
@@ -3171,6 +4156,11 @@ fifo_model_finish (FifoModel *m)
   g_ptr_array_unref (m->cancels);
   g_array_unref (m->tokens);
   g_array_unref (m->observed);
+  g_array_unref (m->item_info);
+  g_array_unref (m->owed);
+  g_array_unref (m->freed);
+  if (queue_model == m)
+    queue_model = NULL;
   g_free (m->last_critical);
   g_free (m->replay_hint);
   g_free (m);

@@ -23,6 +23,8 @@ typedef enum {
   FIFO_MODEL_EVENT,
   FIFO_MODEL_CONDITION,
   FIFO_MODEL_BARRIER,
+  FIFO_MODEL_QUEUE,
+  FIFO_MODEL_BOUNDED_QUEUE,
   FIFO_MODEL_N_KINDS
 } FifoModelKind;
 
@@ -35,8 +37,9 @@ typedef struct _FifoModel FifoModel;
 const char *fifo_model_kind_name   (FifoModelKind        kind);
 
 /* Makes the primitive, its modes and three main contexts; takes the
- * primitive's parameters (barrier parties, semaphore value, mode sizes)
- * from @choose. @replay_hint is printed with any failure. */
+ * primitive's parameters (barrier parties, semaphore value, mode sizes, a
+ * bounded queue's max-size) from @choose. One model at a time: a queue's
+ * free function finds the model that made it through a global. @replay_hint is printed with any failure. */
 FifoModel  *fifo_model_new         (FifoModelKind        kind,
                                     FifoModelChooseFunc  choose,
                                     gpointer             choose_data,

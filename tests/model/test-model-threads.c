@@ -14,13 +14,20 @@
  *    context or drop the last reference to one (passing its requests over);
  *  - destroy their contexts with requests queued or granted in them;
  *  - take the try_ and blocking forms, set and clear, notify, abort and
- *    reset.
+ *    reset;
+ *  - put into and get from a bounded FifoQueue (async, try_, blocking — a
+ *    blocking call that waits too long is cancelled by the main thread),
+ *    mark the work on items got done, join; the main thread shuts it down
+ *    at the end (immediate or not, by the seed) and takes what is left.
  *
  * There is no exact model here; what must hold whatever the schedule: every
  * callback runs exactly once, in the thread that owns its context and in an
  * iteration of that context, never for a context that was destroyed; the
  * exclusions hold; no critical (a failed push of a context its owner holds
- * is one); and nothing hangs — a watchdog prints every thread's stack. At
+ * is one; so is a task_done the queue did not count an item for); every
+ * item given to the queue is got exactly once or freed exactly once by its
+ * free function, never both, and one whose put failed is never got; and
+ * nothing hangs — a watchdog prints every thread's stack. At
  * the end everything is free again and every object, cancellables
  * included, goes with the test's references.
  *
@@ -40,6 +47,17 @@
 #define SEM_BOUND     2
 #define PARTIES       3
 #define MAX_PENDING   24    /* per worker */
+#define QUEUE_MAX     3
+#define BLOCK_LIMIT   (5 * G_TIME_SPAN_MILLISECOND)   /* then cancelled */
+
+/* What became of a queue item: one gint each, its address the item. */
+#define REC_GOT        (1 << 0)    /* counts, in bits 0-7 */
+#define REC_FREED      (1 << 8)    /* counts, in bits 8-15 */
+#define REC_COUNTS     0xffff
+#define REC_SUBMITTED  (1 << 16)   /* handed to a put */
+#define REC_REFUSED    (1 << 17)   /* try_put said no: still ours */
+#define REC_PUT_OK     (1 << 18)
+#define REC_PUT_FAILED (1 << 19)
 
 typedef enum {
   K_LOCK_EXCLUSIVE,
@@ -50,6 +68,9 @@ typedef enum {
   K_BARRIER,
   K_COND_MUTEX,   /* the condition's mutex, to produce or to wait */
   K_COND_WAIT,    /* wait_for, made holding the mutex */
+  K_QUEUE_PUT,
+  K_QUEUE_GET,    /* held: the work on the item, until task_done */
+  K_QUEUE_JOIN,
   N_KINDS
 } Kind;
 
@@ -82,6 +103,10 @@ typedef struct
   FifoCondition *condition;
   FifoMutex     *cond_mutex;
   FifoBarrier   *barrier;
+  FifoQueue     *queue;
+  gint          *records;         /* one per queue item, its address the item */
+  gint           n_items_max;
+  gint           next_item;
 
   Pool           pool;
   guint32        seed;
@@ -96,11 +121,13 @@ typedef struct
   gint           items;           /* under the condition's mutex */
   gint           stopping;        /* no new requests; predicates give up */
   gint           n_finished;
+  gint           n_exited;
   gint           progress;
-  gint           stats[8];
+  gint           stats[12];
 } Shared;
 
-enum { S_REQUESTS, S_CANCELS, S_HANDLER_RUNS, S_DESTROYED, S_PASSED, S_BLOCKING, S_PUSHES, S_CALLBACK_CANCELS };
+enum { S_REQUESTS, S_CANCELS, S_HANDLER_RUNS, S_DESTROYED, S_PASSED, S_BLOCKING, S_PUSHES, S_CALLBACK_CANCELS,
+       S_ITEMS, S_GOT, S_FREED, S_BLOCKING_CANCELLED };
 
 typedef struct
 {
@@ -118,6 +145,7 @@ typedef struct
   gboolean      orphaned;  /* its context was destroyed */
   guint         n_callbacks;
   gboolean      producer;  /* K_COND_MUTEX */
+  gint         *item;      /* K_QUEUE_PUT */
 } Request;
 
 typedef struct
@@ -139,6 +167,11 @@ struct _Worker
   GPtrArray *orphans;         /* Request: of destroyed contexts, kept to the end */
   GArray    *held;            /* Held */
   guint      n_done;
+  /* A blocking call in progress, for the main thread to cancel if it waits
+   * too long (no other thread may ever end it). */
+  GMutex        blocking_lock;
+  GCancellable *blocking;
+  gint64        blocking_since;
 };
 
 static Shared shared;
@@ -167,6 +200,46 @@ slot_context_new (Worker *w,
   slot->id = ++w->next_ctx_id;
   slot->pushed = 0;
   return slot->context;
+}
+
+/* ---- Queue items ---------------------------------------------------------------- */
+
+/* A new item, or NULL once as many were made as the run can count. */
+static gint *
+item_new (Shared *s)
+{
+  gint i = g_atomic_int_add (&s->next_item, 1);
+
+  if (i >= s->n_items_max)
+    return NULL;
+  g_atomic_int_add (&s->stats[S_ITEMS], 1);
+  return &s->records[i];
+}
+
+static void
+item_got (Shared *s,
+          gpointer item)
+{
+  gint old = g_atomic_int_add ((gint *) item, REC_GOT);
+
+  if ((old & REC_COUNTS) != 0)
+    g_error ("item %p got, but it was already %s", item, (old & 0xff) ? "got" : "freed");
+  if ((old & REC_SUBMITTED) == 0 || (old & (REC_REFUSED | REC_PUT_FAILED)) != 0)
+    g_error ("item %p got, but it was never put (flags %#x)", item, (guint) old);
+  g_atomic_int_add (&s->stats[S_GOT], 1);
+}
+
+/* The queue's free function: what it still held, or a failed put's. */
+static void
+queue_free_item (gpointer item)
+{
+  gint old = g_atomic_int_add ((gint *) item, REC_FREED);
+
+  if ((old & REC_COUNTS) != 0)
+    g_error ("item %p freed, but it was already %s", item, (old & 0xff) ? "got" : "freed");
+  if ((old & REC_SUBMITTED) == 0 || (old & REC_REFUSED) != 0)
+    g_error ("item %p freed by the queue, but it was never its (flags %#x)", item, (guint) old);
+  g_atomic_int_add (&shared.stats[S_FREED], 1);
 }
 
 /* ---- Holds and their exclusions ------------------------------------------------ */
@@ -199,8 +272,12 @@ enter (Worker *w,
       g_assert_cmpint (g_atomic_int_add (&s->in_cond_mutex, 1), ==, 0);
       held.kind = K_COND_MUTEX;
       break;
+    case K_QUEUE_GET:
+      break;  /* an item got: its work, to mark done */
     case K_EVENT:
     case K_BARRIER:
+    case K_QUEUE_PUT:
+    case K_QUEUE_JOIN:
     case N_KINDS:
     default:
       return;  /* nothing held */
@@ -238,7 +315,13 @@ leave (Worker *w,
       g_atomic_int_add (&s->in_cond_mutex, -1);
       fifo_mutex_release (s->cond_mutex);
       break;
+    case K_QUEUE_GET:
+      /* Never more than were put: that would be a critical. */
+      fifo_queue_task_done (s->queue);
+      break;
     case K_COND_WAIT:
+    case K_QUEUE_PUT:
+    case K_QUEUE_JOIN:
     case K_EVENT:
     case K_BARRIER:
     case N_KINDS:
@@ -397,9 +480,19 @@ issue (Worker       *w,
 {
   Shared *s = w->shared;
   Slot *slot = &w->slots[k];
-  Request *request = g_new0 (Request, 1);
+  Request *request;
   gboolean push = g_main_context_get_thread_default () != slot->context || rnd (w, 2) == 0;
+  gint *item = NULL;
 
+  if (kind == K_QUEUE_PUT)
+    {
+      if ((item = item_new (s)) == NULL)
+        return;
+      g_atomic_int_or (item, REC_SUBMITTED);
+    }
+
+  request = g_new0 (Request, 1);
+  request->item = item;
   request->worker = w;
   request->kind = kind;
   request->ctx_id = slot->id;
@@ -441,6 +534,15 @@ issue (Worker       *w,
     case K_COND_WAIT:
       fifo_condition_wait_for_async (s->condition, consumer_predicate, s, NULL,
                                      cancellable, request_done_cb, request);
+      break;
+    case K_QUEUE_PUT:
+      fifo_queue_put_async (s->queue, item, cancellable, request_done_cb, request);
+      break;
+    case K_QUEUE_GET:
+      fifo_queue_get_async (s->queue, cancellable, request_done_cb, request);
+      break;
+    case K_QUEUE_JOIN:
+      fifo_queue_join_async (s->queue, cancellable, request_done_cb, request);
       break;
     case N_KINDS:
     default:
@@ -488,13 +590,32 @@ finish_request (Request      *request,
       ok = fifo_condition_wait_for_finish (s->condition, result, &error);
       g_assert_true (fifo_mutex_get_locked (s->cond_mutex));
       break;
+    case K_QUEUE_PUT:
+      g_assert_true (source == G_OBJECT (s->queue));
+      ok = fifo_queue_put_finish (s->queue, result, &error);
+      /* Not put: its result frees it, once this callback returns. */
+      g_atomic_int_or (request->item, ok ? REC_PUT_OK : REC_PUT_FAILED);
+      break;
+    case K_QUEUE_GET:
+      {
+        gpointer item = fifo_queue_get_finish (s->queue, result, &error);
+
+        ok = item != NULL;
+        if (ok)
+          item_got (s, item);
+      }
+      break;
+    case K_QUEUE_JOIN:
+      ok = fifo_queue_join_finish (s->queue, result, &error);
+      break;
     case N_KINDS:
     default:
       g_assert_not_reached ();
     }
 
   if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      !g_error_matches (error, FIFO_ERROR, FIFO_ERROR_BROKEN_BARRIER))
+      !g_error_matches (error, FIFO_ERROR, FIFO_ERROR_BROKEN_BARRIER) &&
+      !g_error_matches (error, FIFO_ERROR, FIFO_ERROR_QUEUE_SHUT_DOWN))
     g_error ("request failed with an unexpected error: %s", error->message);
 
   return ok || request->kind == K_COND_WAIT;
@@ -648,12 +769,146 @@ forget_orphans (Worker *w)
 
 /* ---- One worker ---------------------------------------------------------------------- */
 
+/* A blocking call may wait for ever (nobody puts, nobody gets, nobody marks
+ * done): the main thread cancels it once it has waited BLOCK_LIMIT. */
+static GCancellable *
+blocking_begin (Worker *w)
+{
+  GCancellable *cancellable = g_cancellable_new ();
+
+  g_mutex_lock (&w->blocking_lock);
+  w->blocking = g_object_ref (cancellable);
+  w->blocking_since = g_get_monotonic_time ();
+  g_mutex_unlock (&w->blocking_lock);
+  g_atomic_int_add (&w->shared->stats[S_BLOCKING], 1);
+  return cancellable;
+}
+
+static void
+blocking_end (Worker       *w,
+              GCancellable *cancellable,
+              GError       *error)
+{
+  g_mutex_lock (&w->blocking_lock);
+  g_clear_object (&w->blocking);
+  g_mutex_unlock (&w->blocking_lock);
+  g_object_unref (cancellable);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_error_matches (error, FIFO_ERROR, FIFO_ERROR_QUEUE_SHUT_DOWN))
+    g_error ("a blocking queue call failed with an unexpected error: %s", error->message);
+}
+
+/* The main thread: cancels the blocking calls that wait too long. */
+static void
+cancel_stuck (Worker *workers)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < N_WORKERS; i++)
+    {
+      Worker *w = &workers[i];
+      GCancellable *stuck = NULL;
+
+      g_mutex_lock (&w->blocking_lock);
+      if (w->blocking != NULL && now - w->blocking_since > BLOCK_LIMIT)
+        stuck = g_object_ref (w->blocking);
+      g_mutex_unlock (&w->blocking_lock);
+      if (stuck != NULL)
+        {
+          g_atomic_int_add (&w->shared->stats[S_BLOCKING_CANCELLED], 1);
+          g_cancellable_cancel (stuck);
+          g_object_unref (stuck);
+        }
+    }
+}
+
+/* The queue's try_ and blocking forms, and its properties raced. */
+static void
+queue_try_or_block (Worker *w)
+{
+  Shared *s = w->shared;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+  gpointer got = NULL;
+  gint *item;
+
+  switch (rnd (w, 7))
+    {
+    case 0:
+    case 1:
+      if ((item = item_new (s)) == NULL)
+        break;
+      g_atomic_int_or (item, REC_SUBMITTED);
+      g_atomic_int_or (item, fifo_queue_try_put (s->queue, item) ? REC_PUT_OK : REC_REFUSED);
+      break;
+    case 2:
+    case 3:
+      {
+        /* Without somewhere to put it, the item is the queue's to free. */
+        gboolean keep = rnd (w, 8) != 0;
+
+        if (fifo_queue_try_get (s->queue, keep ? &got : NULL))
+          {
+            if (keep)
+              item_got (s, got);
+            enter (w, K_QUEUE_GET);
+          }
+      }
+      break;
+    case 4:
+      if ((item = item_new (s)) == NULL)
+        break;
+      g_atomic_int_or (item, REC_SUBMITTED);
+      cancellable = blocking_begin (w);
+      /* Not put: freed with the free function before it returns. */
+      g_atomic_int_or (item, fifo_queue_put (s->queue, item, cancellable, &error) ? REC_PUT_OK : REC_PUT_FAILED);
+      blocking_end (w, cancellable, error);
+      break;
+    case 5:
+      cancellable = blocking_begin (w);
+      got = fifo_queue_get (s->queue, cancellable, &error);
+      blocking_end (w, cancellable, error);
+      if (got != NULL)
+        {
+          item_got (s, got);
+          enter (w, K_QUEUE_GET);
+        }
+      break;
+    default:
+      if (rnd (w, 4) == 0)
+        {
+          cancellable = blocking_begin (w);
+          fifo_queue_join (s->queue, cancellable, &error);
+          blocking_end (w, cancellable, error);
+        }
+      else
+        {
+          guint n_items = 0, n_waiting = 0;
+          gboolean shut_down = TRUE;
+
+          g_object_get (s->queue, "n-items", &n_items, "n-waiting", &n_waiting,
+                        "is-shut-down", &shut_down, NULL);
+          /* Over max-size only by items given back in front, one at most
+           * for each get in flight. */
+          g_assert_cmpuint (n_items, <=, QUEUE_MAX + N_WORKERS * (MAX_PENDING + 1));
+          g_assert_false (shut_down);
+        }
+      break;
+    }
+}
+
 static void
 try_or_block (Worker *w)
 {
   Shared *s = w->shared;
   Kind kind = rnd (w, 4) == 0 ? K_LOCK_SHARED : (Kind) rnd (w, K_SEMAPHORE + 1);
   gboolean ok = FALSE;
+
+  if (rnd (w, 3) == 0)
+    {
+      queue_try_or_block (w);
+      return;
+    }
 
   /* The blocking form only from a clean state: holding nothing and with
    * nothing of ours pending, no other thread can be waiting for us. */
@@ -725,6 +980,17 @@ step (Worker *w)
           g_autoptr(GCancellable) cancellable = pool_pick (w);
           Kind kind = rnd (w, K_COND_MUTEX + 1);
 
+          /* A quarter for the queue: even workers mostly produce, odd
+           * ones mostly consume; joins only with a cancellable (the end
+           * is rare while the others work). */
+          if (rnd (w, 4) == 0)
+            {
+              guint r = rnd (w, 10);
+
+              kind = r == 9 ? K_QUEUE_JOIN : (r < 7) == (w->index % 2 == 0) ? K_QUEUE_PUT : K_QUEUE_GET;
+              if (kind == K_QUEUE_JOIN && cancellable == NULL)
+                kind = K_QUEUE_GET;
+            }
           issue (w, kind, k, cancellable, rnd (w, 2) == 0);
         }
     }
@@ -827,6 +1093,7 @@ worker_thread (gpointer data)
     }
 
   current_worker = NULL;
+  g_atomic_int_inc (&s->n_exited);
   return NULL;
 }
 
@@ -870,6 +1137,10 @@ test_threads (void)
   s->condition = fifo_condition_new (NULL);
   s->cond_mutex = fifo_condition_get_mutex (s->condition);
   s->barrier = fifo_barrier_new (PARTIES);
+  s->queue = fifo_queue_new (QUEUE_MAX, queue_free_item);
+  /* At most one item a step. */
+  s->n_items_max = N_WORKERS * s->n_ops;
+  s->records = g_new0 (gint, s->n_items_max);
   g_mutex_init (&s->pool.lock);
   s->pool.all = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -885,6 +1156,7 @@ test_threads (void)
       w->pending = g_ptr_array_new ();
       w->orphans = g_ptr_array_new_with_free_func (g_free);
       w->held = g_array_new (FALSE, FALSE, sizeof (Held));
+      g_mutex_init (&w->blocking_lock);
       for (guint k = 0; k < N_CONTEXTS; k++)
         slot_context_new (w, &w->slots[k]);
     }
@@ -899,7 +1171,8 @@ test_threads (void)
       if (now != seen)
         fifo_watchdog_kick ();
       seen = now;
-      g_usleep (10000);
+      cancel_stuck (workers);
+      g_usleep (2000);
     }
 
   /* End the waits nothing else would end. */
@@ -913,18 +1186,42 @@ test_threads (void)
     fifo_condition_notify_all (s->condition);
     fifo_mutex_release (s->cond_mutex);
   }
-  for (guint i = 0; i < N_WORKERS; i++)
+  /* Puts fail from now on; the gets waiting fail, or take what is left
+   * (dropped, with immediate); whatever is left, or given back by gets the
+   * workers cancel or whose contexts they destroy, this thread takes (and
+   * marks done, for the joins) until every worker is through. */
+  fifo_queue_shutdown (s->queue, s->seed % 2 == 0);
+  for (;;)
     {
-      g_thread_join (workers[i].thread);
-      fifo_watchdog_kick ();
+      /* Once every worker is through, nothing comes back: a last round. */
+      gboolean last = g_atomic_int_get (&s->n_exited) == N_WORKERS;
+      gint now = g_atomic_int_get (&s->progress);
+      gpointer item;
+
+      while (fifo_queue_try_get (s->queue, &item))
+        {
+          item_got (s, item);
+          fifo_queue_task_done (s->queue);
+          now = -1;
+        }
+      if (last)
+        break;
+      if (now != seen)
+        fifo_watchdog_kick ();
+      seen = now;
+      g_usleep (1000);
     }
+  for (guint i = 0; i < N_WORKERS; i++)
+    g_thread_join (workers[i].thread);
   fifo_watchdog_stop ();
 
   g_test_message ("%d requests, %d cancels (%d from callbacks), %d handler runs, "
-                  "%d contexts destroyed, %d requests passed over, %d blocking, %d pushes",
+                  "%d contexts destroyed, %d requests passed over, %d blocking (%d cancelled "
+                  "by the main thread), %d pushes; queue items: %d made, %d got, %d freed by the queue",
                   s->stats[S_REQUESTS], s->stats[S_CANCELS], s->stats[S_CALLBACK_CANCELS],
                   s->stats[S_HANDLER_RUNS], s->stats[S_DESTROYED], s->stats[S_PASSED],
-                  s->stats[S_BLOCKING], s->stats[S_PUSHES]);
+                  s->stats[S_BLOCKING], s->stats[S_BLOCKING_CANCELLED], s->stats[S_PUSHES],
+                  s->stats[S_ITEMS], s->stats[S_GOT], s->stats[S_FREED]);
 
   /* Everything is free again. */
   g_assert_cmpint (s->in_exclusive + s->in_shared + s->in_mutex + s->in_semaphore + s->in_cond_mutex, ==, 0);
@@ -937,6 +1234,9 @@ test_threads (void)
   g_assert_false (fifo_mutex_get_locked (s->cond_mutex));
   g_assert_cmpuint (fifo_condition_get_n_waiting (s->condition), ==, 0);
   g_assert_cmpuint (fifo_barrier_get_n_waiting (s->barrier), ==, 0);
+  g_assert_cmpuint (fifo_queue_get_n_items (s->queue), ==, 0);
+  g_assert_cmpuint (fifo_queue_get_n_waiting (s->queue), ==, 0);
+  g_assert_true (fifo_queue_get_is_shut_down (s->queue));
 
   for (guint i = 0; i < N_WORKERS; i++)
     {
@@ -946,6 +1246,8 @@ test_threads (void)
       g_ptr_array_unref (workers[i].pending);
       g_ptr_array_unref (workers[i].orphans);
       g_array_unref (workers[i].held);
+      g_assert_null (workers[i].blocking);
+      g_mutex_clear (&workers[i].blocking_lock);
     }
 
   /* Every object goes with the test's references: the primitives, their
@@ -962,6 +1264,7 @@ test_threads (void)
   weak[n_weak++] = G_OBJECT (s->condition);
   weak[n_weak++] = G_OBJECT (s->cond_mutex);
   weak[n_weak++] = G_OBJECT (s->barrier);
+  weak[n_weak++] = G_OBJECT (s->queue);
   for (guint i = 0; i < n_weak; i++)
     g_object_add_weak_pointer (weak[i], (gpointer *) &weak[i]);
   {
@@ -986,6 +1289,7 @@ test_threads (void)
       }
   }
 
+  g_object_unref (s->queue);
   g_object_unref (s->barrier);
   g_object_unref (s->condition);
   g_object_unref (s->event);
@@ -997,6 +1301,22 @@ test_threads (void)
   for (guint i = 0; i < n_weak; i++)
     if (weak[i] != NULL)
       g_error ("object %u (%s) outlived every reference the test had", i, G_OBJECT_TYPE_NAME (weak[i]));
+
+  /* Every item handed to the queue was got exactly once or freed exactly
+   * once, one whose put failed freed; one try_put refused is untouched. */
+  for (gint i = 0; i < MIN (s->next_item, s->n_items_max); i++)
+    {
+      gint record = s->records[i];
+      guint got = record & 0xff, freed = (record >> 8) & 0xff;
+
+      if ((record & REC_SUBMITTED) == 0)
+        g_error ("item %d was made but never used", i);
+      if ((record & REC_REFUSED) ? got + freed != 0 : got + freed != 1)
+        g_error ("item %d (flags %#x): got %u times, freed %u times", i, (guint) record, got, freed);
+      if ((record & REC_PUT_FAILED) && freed != 1)
+        g_error ("item %d: its put failed, but it was got", i);
+    }
+  g_free (s->records);
 }
 
 int
