@@ -14,9 +14,16 @@
  *  - a put that finds a getter hands its item straight to it, and a get
  *    that frees room takes the first putter's item in;
  *  - items are kept in a ring buffer, oldest first; an item handed to a get
- *    that is then cancelled (or whose context is gone) goes back in front,
- *    so the order is kept (the ring may then hold one more than max-size);
- *    once shut down with immediate, it is dropped instead, as the rest was;
+ *    that is then cancelled (or whose context is gone) goes back to its
+ *    place, so the order is kept (the ring may then hold more than
+ *    max-size); once shut down with immediate, it is dropped instead, as
+ *    the rest was;
+ *  - every item put takes the next number of the order (wrapping, compared
+ *    by difference); a get's waiter keeps its item's. Items handed out all
+ *    come before those still in the ring, so an item given back goes among
+ *    the given-back ones at the front, whose numbers the ring keeps aside
+ *    (returned[], front first); those after them run on from
+ *    next_order - n_fresh;
  *  - a get waiter's data is the item handed to it (its payload, the
  *    result's until _finish takes it); a put waiter's data is its item
  *    until it is inserted (then NULL), so a put that fails or is
@@ -131,6 +138,12 @@ struct _FifoQueue
   guint           capacity;
   guint           first;
   guint           n_items;
+  /* The order (see NOTES): the next item's number, and those of the
+   * n_returned items given back, at the front of the ring. */
+  guint32         next_order;
+  guint32        *returned;
+  guint           n_returned;
+  guint           returned_capacity;
 
   guint           unfinished;     /* put and not marked done */
   gboolean        shut_down;
@@ -204,23 +217,58 @@ fifo_queue_push_back (FifoQueue *self,
   self->n_items++;
 }
 
-/* An item handed to a get that did not take it: in front again. */
+/* An item handed to a get that did not take it: back to its place, among
+ * those given back before it (few: normally none). */
 static void
-fifo_queue_push_front (FifoQueue *self,
-                       gpointer   item)
+fifo_queue_give_back (FifoQueue *self,
+                      gpointer   item,
+                      guint32    order)
 {
+  guint place = 0;
+
+  while (place < self->n_returned && (gint32) (self->returned[place] - order) < 0)
+    place++;
+
   fifo_queue_reserve (self, self->n_items + 1);
   self->first = (self->first + self->capacity - 1) % self->capacity;
-  self->items[self->first] = item;
+  for (guint i = 0; i < place; i++)
+    self->items[(self->first + i) % self->capacity] = self->items[(self->first + i + 1) % self->capacity];
+  self->items[(self->first + place) % self->capacity] = item;
   self->n_items++;
+
+  if (self->n_returned == self->returned_capacity)
+    {
+      self->returned_capacity = MAX (4, self->returned_capacity * 2);
+      self->returned = g_renew (guint32, self->returned, self->returned_capacity);
+    }
+  memmove (self->returned + place + 1, self->returned + place,
+           (self->n_returned - place) * sizeof self->returned[0]);
+  self->returned[place] = order;
+  self->n_returned++;
 }
 
+/* Takes the oldest item; @order, if not NULL, gets its number. */
 static gpointer
-fifo_queue_pop_front (FifoQueue *self)
+fifo_queue_pop_front (FifoQueue *self,
+                      guint32   *order)
 {
   gpointer item = self->items[self->first];
+  guint32 item_order;
 
   g_assert (self->n_items > 0);
+  if (self->n_returned > 0)
+    {
+      item_order = self->returned[0];
+      self->n_returned--;
+      memmove (self->returned, self->returned + 1, self->n_returned * sizeof self->returned[0]);
+    }
+  else
+    {
+      item_order = self->next_order - self->n_items;
+    }
+  if (order != NULL)
+    *order = item_order;
+
   self->items[self->first] = NULL;
   self->first = (self->first + 1) % self->capacity;
   self->n_items--;
@@ -278,26 +326,35 @@ fifo_queue_op_is_put (const FifoOperation *op)
   return op == &put_op || op == &put_value_op;
 }
 
-/* Locked. An item is in the queue: the put is done. */
+/* Locked. @item comes into the queue: to the first getter, who waits only
+ * for an empty queue, or at the back. */
 static void
-fifo_queue_insert (FifoQueue  *self,
-                   FifoWaiter *putter)
+fifo_queue_add_item (FifoQueue *self,
+                     gpointer   item)
 {
-  gpointer item = g_steal_pointer (&putter->data.pointer);
   FifoWaiter *getter = self->queue.lists[GETTERS].head;
 
   self->unfinished++;
   if (getter != NULL)
     {
-      /* Only an empty queue has getters waiting: straight to the first. */
       g_assert (self->n_items == 0);
       getter->data.pointer = item;
+      getter->order = self->next_order++;
       fifo_waiter_complete (&self->queue, getter, FIFO_OUTCOME_SUCCESS);
     }
   else
     {
       fifo_queue_push_back (self, item);
+      self->next_order++;
     }
+}
+
+/* Locked. An item is in the queue: the put is done. */
+static void
+fifo_queue_insert (FifoQueue  *self,
+                   FifoWaiter *putter)
+{
+  fifo_queue_add_item (self, g_steal_pointer (&putter->data.pointer));
   fifo_waiter_complete (&self->queue, putter, FIFO_OUTCOME_SUCCESS);
 }
 
@@ -315,7 +372,7 @@ fifo_queue_serve_queue (FifoWaitQueue *queue)
         {
           FifoWaiter *getter = lists[GETTERS].head;
 
-          getter->data.pointer = fifo_queue_pop_front (self);
+          getter->data.pointer = fifo_queue_pop_front (self, &getter->order);
           fifo_waiter_complete (queue, getter, FIFO_OUTCOME_SUCCESS);
         }
       else if (lists[PUTTERS].head != NULL && !fifo_queue_is_full (self) && !self->shut_down)
@@ -350,7 +407,7 @@ fifo_queue_admit (FifoWaitQueue *queue,
     {
       if (self->n_items > 0 && queue->lists[GETTERS].head == NULL)
         {
-          waiter->data.pointer = fifo_queue_pop_front (self);
+          waiter->data.pointer = fifo_queue_pop_front (self, &waiter->order);
           fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_SUCCESS);
           fifo_queue_serve_queue (queue);  /* room for a putter */
         }
@@ -408,8 +465,8 @@ fifo_queue_revoke (FifoWaitQueue *queue,
       return;
     }
 
-  /* In front again; the core then serves it to the next getter, if any. */
-  fifo_queue_push_front (self, item);
+  /* Back to its place; the core then serves it to the next getter, if any. */
+  fifo_queue_give_back (self, item, waiter->order);
 }
 
 /* Its context is gone: a get gives its item back, in front; whatever a put
@@ -507,8 +564,9 @@ fifo_queue_finalize (GObject *object)
 
   fifo_wait_queue_clear (&self->queue);
   while (self->n_items > 0)
-    fifo_queue_free_item (self, fifo_queue_pop_front (self));
+    fifo_queue_free_item (self, fifo_queue_pop_front (self, NULL));
   g_free (self->items);
+  g_free (self->returned);
 
   G_OBJECT_CLASS (fifo_queue_parent_class)->finalize (object);
 }
@@ -885,22 +943,11 @@ static gboolean
 fifo_queue_try_put_locked (FifoQueue *self,
                            gpointer   item)
 {
-  FifoWaiter *getter;
 
   if (self->shut_down || self->queue.lists[PUTTERS].head != NULL || fifo_queue_is_full (self))
     return FALSE;
 
-  self->unfinished++;
-  getter = self->queue.lists[GETTERS].head;
-  if (getter != NULL)
-    {
-      getter->data.pointer = item;
-      fifo_waiter_complete (&self->queue, getter, FIFO_OUTCOME_SUCCESS);
-    }
-  else
-    {
-      fifo_queue_push_back (self, item);
-    }
+  fifo_queue_add_item (self, item);
   return TRUE;
 }
 
@@ -1154,7 +1201,7 @@ fifo_queue_try_get_locked (FifoQueue *self,
   if (self->n_items == 0)
     return FALSE;
 
-  *item = fifo_queue_pop_front (self);
+  *item = fifo_queue_pop_front (self, NULL);
   fifo_queue_serve_queue (&self->queue);  /* room for a putter */
   return TRUE;
 }
@@ -1380,7 +1427,7 @@ fifo_queue_shutdown (FifoQueue *self,
       gpointer *items = g_new (gpointer, n_items);
 
       for (guint i = 0; i < n_items; i++)
-        items[i] = fifo_queue_pop_front (self);
+        items[i] = fifo_queue_pop_front (self, NULL);
       fifo_queue_drop (self, items, n_items);
     }
   fifo_queue_serve_queue (&self->queue);

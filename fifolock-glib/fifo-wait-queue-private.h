@@ -167,6 +167,8 @@ struct _FifoWaiter
   guint8                     data_is_object : 1;   /* set when made */
   guint8                     list;                 /* the queue's lock: which FifoWaitList */
   guint8                     watched;              /* the watch's lock */
+  /* The policy's, under the queue's lock: a FifoQueue's item's place. */
+  guint32                    order;
 };
 
 struct _FifoWaitQueueClass

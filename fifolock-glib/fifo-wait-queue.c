@@ -245,24 +245,25 @@ static void
 fifo_deferred_run (FifoDeferred *deferred)
 {
   FifoThread *thread = fifo_thread_get ();
+  FifoDeferred *last;
 
   if (deferred == NULL)
     return;
 
+  /* Short: one locked section's. */
+  for (last = deferred; last->next != NULL; last = last->next)
+    ;
+
+  if (thread->deferred == NULL)
+    thread->deferred = deferred;
+  else
+    thread->deferred_tail->next = deferred;
+  thread->deferred_tail = last;
+
   if (thread->running_deferred)
-    {
-      if (thread->deferred == NULL)
-        thread->deferred = deferred;
-      else
-        thread->deferred_tail->next = deferred;
-      while (deferred->next != NULL)
-        deferred = deferred->next;
-      thread->deferred_tail = deferred;
-      return;
-    }
+    return;
 
   thread->running_deferred = TRUE;
-  thread->deferred = deferred;
   while ((deferred = thread->deferred) != NULL)
     {
       thread->deferred = deferred->next;
@@ -911,17 +912,25 @@ static GSourceFuncs fifo_drain_source_funcs = {
   .finalize = fifo_drain_source_finalize,
 };
 
-static void
-fifo_drain_source_attach (FifoWaitQueue *queue)
+/* While @queue is certainly alive. */
+static GSource *
+fifo_drain_source_new (FifoWaitQueue *queue)
 {
   GSource *source = g_source_new (&fifo_drain_source_funcs, sizeof (DrainSource));
-  GMainContext *context = g_main_context_get_thread_default ();
   DrainSource *drain = (DrainSource *) source;
 
   drain->queue = queue;
   g_weak_ref_init (&drain->owner, queue->owner);
   g_source_set_static_name (source, "FifoWaitQueue pass-over");
   g_source_set_ready_time (source, 0);
+  return source;
+}
+
+static void
+fifo_drain_source_attach (GSource *source)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+
   g_source_attach (source, context != NULL ? context : g_main_context_default ());
   g_source_unref (source);
 }
@@ -990,6 +999,8 @@ fifo_drain_ticket_hand_on (FifoDrainTicket *ticket)
   FifoWaitQueue *linked = NULL;
   FifoWaiter *helpers[FIFO_HELPERS_MAX];
   FifoDispatcher *wakeups[FIFO_HELPERS_MAX] = { NULL, };
+  FifoDrainTicket *tickets[FIFO_HELPERS_MAX];
+  GSource *drain = NULL;
   guint n_helpers = 0, n_given = 0;
 
   /* The ticket keeps the queue alive until someone drops it. Taken, the
@@ -1010,30 +1021,33 @@ fifo_drain_ticket_hand_on (FifoDrainTicket *ticket)
         linked = NULL;  /* its holder will grant what it can */
     }
 
-  /* Each helper its own ticket; the first one the caller's. A copy is made
-   * before it is given, so that the waiter's reference never drops here. */
+  /* Each helper its own ticket, all made before any is given: a helper may
+   * run its ticket, and drop its reference to the waiter, at once. */
   for (guint i = 0; i < n_helpers; i++)
     {
-      FifoDrainTicket *give = ticket;
-
-      if (n_given > 0)
+      if (i == 0)
+        tickets[i] = ticket;
+      else
         {
-          give = g_new (FifoDrainTicket, 1);
-          *give = *ticket;
-          g_atomic_int_inc (&give->waiter->ref_count);
-        }
-      if (fifo_drain_ticket_give (helpers[i], give, &wakeups[i]))
-        n_given++;
-      else if (give != ticket)
-        {
-          /* The caller's ticket, given already, holds a reference too, but
-           * not for long: keep this one until the queue is drained. */
-          INBOX_PUSH (&queue->ticket_inbox, give, next);
+          tickets[i] = g_new (FifoDrainTicket, 1);
+          *tickets[i] = *ticket;
+          g_atomic_int_inc (&ticket->waiter->ref_count);
         }
     }
+  for (guint i = 0; i < n_helpers; i++)
+    {
+      if (fifo_drain_ticket_give (helpers[i], tickets[i], &wakeups[i]))
+        n_given++;
+      else
+        INBOX_PUSH (&queue->ticket_inbox, tickets[i], next);  /* dropped by a drain */
+    }
 
-  /* Nobody waits: the next operation will pass it over. */
+  /* Nobody waits: the next operation will pass it over, or, for the
+   * properties' observers, this thread's main context. Once unlocked,
+   * the queue may go at any time. */
   if (n_given == 0)
+    drain = fifo_drain_source_new (queue);
+  if (n_helpers == 0)
     INBOX_PUSH (&queue->ticket_inbox, ticket, next);
 
   /* Not fifo_wait_queue_unlock(): it would do the inboxes, here. The
@@ -1043,9 +1057,8 @@ fifo_drain_ticket_hand_on (FifoDrainTicket *ticket)
     g_mutex_unlock (&linked->mutex);
   g_mutex_unlock (&queue->mutex);
 
-  /* And for the properties' observers, if nobody waits. */
-  if (n_given == 0)
-    fifo_drain_source_attach (queue);
+  if (drain != NULL)
+    fifo_drain_source_attach (drain);
 
   for (guint i = 0; i < n_helpers; i++)
     if (wakeups[i] != NULL)

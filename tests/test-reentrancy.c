@@ -670,6 +670,345 @@ test_low_priorities_run (gconstpointer data)
   g_main_context_pop_thread_default (context);
 }
 
+/* ---- 8. A context's finalizer runs no user code ------------------------------ */
+
+/* Set while a test drops a context's last reference: a binding's garbage
+ * collection, where no JavaScript may run, or inside a mode's
+ * is_compatible, where the lock being asked is held. */
+static gboolean finalizing;
+static guint ran_while_finalizing;
+
+static void
+check_not_finalizing (void)
+{
+  if (finalizing)
+    ran_while_finalizing++;
+}
+
+DEFINE_TEST_MODE (TestWatchedMode, test_watched_mode, WATCHED_MODE,
+                  check_not_finalizing ();
+                  return fifo_lock_holds_get_total (holds) == 0;)
+
+static void
+notified_cb (GObject    *object,
+             GParamSpec *pspec,
+             gpointer    data)
+{
+  check_not_finalizing ();
+  (*(guint *) data)++;
+}
+
+static void
+lock_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Outcome *outcome = data;
+
+  outcome->done = TRUE;
+  outcome->ok = fifo_lock_acquire_finish (FIFO_LOCK (source), result, NULL);
+}
+
+/* A grant due in a context that goes, with a request of a mode of the
+ * user's behind it, and notify handlers: the finalizer runs none of them;
+ * the waiting request's own main loop passes the grant on. */
+static void
+test_finalizer_runs_no_user_code (void)
+{
+  g_autoptr(FifoLock) lock = fifo_lock_new ();
+  g_autoptr(FifoLockMode) exclusive = FIFO_LOCK_MODE (fifo_exclusive_mode_new ());
+  g_autoptr(FifoLockMode) watched = g_object_new (test_watched_mode_get_type (), NULL);
+  GMainContext *dead = g_main_context_new ();
+  Outcome outcome = { 0, };
+  guint n_notified = 0;
+
+  g_signal_connect (lock, "notify", G_CALLBACK (notified_cb), &n_notified);
+  g_main_context_push_thread_default (dead);
+  fifo_lock_acquire_async (lock, exclusive, NULL, never_cb, NULL);  /* granted, due there */
+  g_main_context_pop_thread_default (dead);
+  fifo_lock_acquire_async (lock, watched, NULL, lock_done_cb, &outcome);
+  n_notified = 0;
+
+  ran_while_finalizing = 0;
+  finalizing = TRUE;
+  g_main_context_unref (dead);
+  finalizing = FALSE;
+  g_assert_cmpuint (ran_while_finalizing, ==, 0);
+  g_assert_cmpuint (n_notified, ==, 0);
+
+  fifo_test_wait_for (&outcome.done);
+  g_assert_true (outcome.ok);
+  g_assert_cmpuint (n_notified, >, 0);
+  fifo_lock_release (lock, watched);
+}
+
+typedef struct
+{
+  FifoMutex    *mutex;
+  GMainContext *dead;
+  FifoLock     *lock;
+  guint         n_waiting_seen;
+} Collecting;
+
+static Collecting *collecting;
+
+/* As a garbage collection run by an allocation may, in a mode written in
+ * Python: drops a context with a grant of another primitive due in it. */
+DEFINE_TEST_MODE (TestCollectingMode, test_collecting_mode, COLLECTING_MODE,
+                  if (collecting != NULL && collecting->dead != NULL)
+                    g_main_context_unref (g_steal_pointer (&collecting->dead));
+                  return fifo_lock_holds_get_total (holds) == 0;)
+
+/* A notify handler that asks the lock being asked: inside the mode, it
+ * would wait for ever. */
+static void
+mutex_locked_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    data)
+{
+  Collecting *c = data;
+
+  c->n_waiting_seen += 1 + fifo_lock_get_n_waiting (c->lock);
+}
+
+static void
+test_finalizer_inside_is_compatible (void)
+{
+  g_autoptr(FifoLock) lock = fifo_lock_new ();
+  g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+  g_autoptr(FifoLockMode) mode = g_object_new (test_collecting_mode_get_type (), NULL);
+  Collecting c = { mutex, context_new_with_request (mutex, NULL), lock, 0 };
+
+  g_assert_true (fifo_mutex_get_locked (mutex));
+  g_signal_connect (mutex, "notify::locked", G_CALLBACK (mutex_locked_cb), &c);
+
+  fifo_watchdog_start (G_STRFUNC, 20);
+  collecting = &c;
+  g_assert_true (fifo_lock_try_acquire (lock, mode));
+  collecting = NULL;
+  g_assert_null (c.dead);
+
+  /* Passed over by the mutex's next operation, outside the lock's. */
+  g_assert_cmpuint (c.n_waiting_seen, ==, 0);
+  g_assert_false (fifo_mutex_get_locked (mutex));
+  g_assert_cmpuint (c.n_waiting_seen, ==, 1);
+  fifo_watchdog_stop ();
+
+  fifo_lock_release (lock, mode);
+  fifo_test_drain ();
+}
+
+typedef struct
+{
+  FifoMutex *mutex;
+  gint       blocked;
+  gboolean   acquired;
+} Blocking;
+
+static gpointer
+blocking_acquire_thread (gpointer data)
+{
+  Blocking *b = data;
+
+  g_atomic_int_set (&b->blocked, TRUE);
+  b->acquired = fifo_mutex_acquire (b->mutex, NULL, NULL);
+  return NULL;
+}
+
+/* The one waiting for the grant is blocked in a thread of its own, and the
+ * thread that dropped the context never iterates a main loop again: the
+ * blocked one carries out the pass-over. */
+static void
+test_finalizer_blocked_helper (void)
+{
+  g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+  GMainContext *dead = context_new_with_request (mutex, NULL);
+  Blocking b = { mutex, FALSE, FALSE };
+  GThread *thread;
+
+  thread = g_thread_new ("blocked", blocking_acquire_thread, &b);
+  while (!g_atomic_int_get (&b.blocked) || fifo_mutex_get_n_waiting (mutex) == 0)
+    g_thread_yield ();
+
+  fifo_watchdog_start (G_STRFUNC, 20);
+  g_main_context_unref (dead);
+  g_thread_join (thread);  /* hangs if nobody passes the grant on */
+  fifo_watchdog_stop ();
+  g_assert_true (b.acquired);
+  fifo_mutex_release (mutex);
+}
+
+typedef struct
+{
+  FifoMutex    *mutex;
+  GMainContext *context;
+  Outcome       outcome;
+  gint          queued;
+  gint          go;
+} Sleeper;
+
+static gpointer
+sleeper_thread (gpointer data)
+{
+  Sleeper *s = data;
+
+  g_main_context_push_thread_default (s->context);
+  fifo_mutex_acquire_async (s->mutex, NULL, mutex_done_cb, &s->outcome);
+  g_atomic_int_set (&s->queued, TRUE);
+  while (!s->outcome.done)
+    g_main_context_iteration (s->context, TRUE);
+  g_main_context_pop_thread_default (s->context);
+  return NULL;
+}
+
+/* Two in line behind a dead grant: the first one's context goes too,
+ * before its thread ran the pass-over handed to it; the second one, asleep
+ * in another thread, is handed it on and carries it out. */
+static void
+test_finalizer_helper_goes (void)
+{
+  g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+  GMainContext *dead = context_new_with_request (mutex, NULL);
+  GMainContext *first = g_main_context_new ();
+  Outcome first_outcome = { 0, };
+  Sleeper s = { mutex, g_main_context_new (), { 0, }, FALSE, FALSE };
+  GThread *thread;
+
+  g_main_context_push_thread_default (first);
+  fifo_mutex_acquire_async (mutex, NULL, never_cb, &first_outcome);
+  g_main_context_pop_thread_default (first);
+  thread = g_thread_new ("sleeper", sleeper_thread, &s);
+  while (!g_atomic_int_get (&s.queued))
+    g_thread_yield ();
+
+  fifo_watchdog_start (G_STRFUNC, 20);
+  g_main_context_unref (dead);    /* the first one's thread is to pass it over */
+  g_main_context_unref (first);   /* ... but goes before it does */
+  g_thread_join (thread);
+  fifo_watchdog_stop ();
+  g_assert_true (s.outcome.ok);
+  fifo_mutex_release (mutex);
+  g_main_context_unref (s.context);
+}
+
+/* ---- 9. Long chains: constant stack, linear time ---------------------------- */
+
+static void
+condition_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  Outcome *outcome = data;
+
+  outcome->done = TRUE;
+  outcome->ok = fifo_condition_wait_finish (FIFO_CONDITION (source), result, NULL);
+}
+
+/* Many condition waiters of a context that is gone: one notification is
+ * passed on from each to the next, each passed over and handing it on, in a
+ * loop rather than a recursion — 10⁵ deep would overflow the stack — and in
+ * linear time: quadratic, this would not end before the watchdog. */
+static void
+test_condition_dead_chain (gconstpointer data)
+{
+  gboolean all = GPOINTER_TO_INT (data);
+  g_autoptr(FifoCondition) condition = fifo_condition_new (NULL);
+  FifoMutex *mutex = fifo_condition_get_mutex (condition);
+  GMainContext *context = g_main_context_new ();
+  guint n = fifo_test_scale (100000);
+  Outcome alive = { 0, };
+
+  g_main_context_push_thread_default (context);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (fifo_mutex_try_acquire (mutex));
+      fifo_condition_wait_async (condition, NULL, never_cb, NULL);
+    }
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  /* One alive at the end of the line, which the notification reaches. */
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  fifo_condition_wait_async (condition, NULL, condition_done_cb, &alive);
+  g_assert_cmpuint (fifo_condition_get_n_waiting (condition), ==, n + 1);
+
+  fifo_watchdog_start (G_STRFUNC, 60);
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  if (all)
+    fifo_condition_notify_all (condition);
+  else
+    fifo_condition_notify (condition, 1);
+  fifo_mutex_release (mutex);
+  fifo_test_wait_for (&alive.done);
+  fifo_watchdog_stop ();
+
+  g_assert_true (alive.ok);
+  g_assert_cmpuint (fifo_condition_get_n_waiting (condition), ==, 0);
+  fifo_mutex_release (mutex);
+  g_assert_false (fifo_mutex_get_locked (mutex));
+}
+
+/* ---- 10. A cancellation takes effect before the canceller's next call -------- */
+
+static gint barrier_stop;
+
+static gpointer
+barrier_reader_thread (gpointer data)
+{
+  while (!g_atomic_int_get (&barrier_stop))
+    (void) fifo_barrier_get_n_waiting (data);
+  return NULL;
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+} Arrival;
+
+static void
+arrival_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Arrival *arrival = data;
+
+  arrival->ok = fifo_barrier_wait_finish (FIFO_BARRIER (source), result, NULL) >= 0;
+  arrival->done = TRUE;
+}
+
+/* A party cancelled, then (in program order) another arriving: the cycle
+ * never completes with the cancelled one, even while another thread holds
+ * the barrier's lock at that moment (reading a property) and so gets the
+ * cancellation to carry out. */
+static void
+test_barrier_cancel_then_arrive (void)
+{
+  g_autoptr(FifoBarrier) barrier = fifo_barrier_new (2);
+  GThread *reader;
+  guint n = fifo_test_scale (20000);
+
+  g_atomic_int_set (&barrier_stop, FALSE);
+  reader = g_thread_new ("reader", barrier_reader_thread, barrier);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      Arrival cancelled = { 0, }, later = { 0, };
+
+      fifo_barrier_wait_async (barrier, cancellable, arrival_cb, &cancelled);
+      g_cancellable_cancel (cancellable);
+      fifo_barrier_wait_async (barrier, NULL, arrival_cb, &later);
+      fifo_test_wait_for (&cancelled.done);
+      if (cancelled.ok)
+        g_error ("round %u: a party cancelled before another arrived passed the barrier", i);
+      g_assert_cmpuint (fifo_barrier_get_n_waiting (barrier), ==, 1);
+      fifo_barrier_reset (barrier);  /* the later one waits alone */
+      fifo_test_wait_for (&later.done);
+      g_assert_false (later.ok);
+    }
+  g_atomic_int_set (&barrier_stop, TRUE);
+  g_thread_join (reader);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -689,6 +1028,15 @@ main (int    argc,
   g_test_add_func ("/reentrancy/threads/foreign-context-not-acquired", test_foreign_context_not_acquired);
   g_test_add_func ("/reentrancy/range/semaphore-at-maxuint", test_semaphore_at_maxuint);
   g_test_add_func ("/reentrancy/finalizer/iterates", test_finalizer_iterates);
+  g_test_add_func ("/reentrancy/finalizer/runs-no-user-code", test_finalizer_runs_no_user_code);
+  g_test_add_func ("/reentrancy/finalizer/inside-is-compatible", test_finalizer_inside_is_compatible);
+  g_test_add_func ("/reentrancy/finalizer/blocked-helper", test_finalizer_blocked_helper);
+  g_test_add_func ("/reentrancy/finalizer/helper-goes", test_finalizer_helper_goes);
+  g_test_add_data_func ("/reentrancy/chain/condition-notify-one", GINT_TO_POINTER (FALSE),
+                        test_condition_dead_chain);
+  g_test_add_data_func ("/reentrancy/chain/condition-notify-all", GINT_TO_POINTER (TRUE),
+                        test_condition_dead_chain);
+  g_test_add_func ("/reentrancy/threads/barrier-cancel-then-arrive", test_barrier_cancel_then_arrive);
   for (guint i = 0; i < G_N_ELEMENTS (priorities); i++)
     {
       g_autofree char *path = g_strdup_printf ("/reentrancy/priority/%d", priorities[i]);

@@ -7,6 +7,7 @@ import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 import GObject from 'gi://GObject';
 import Fifo from 'gi://Fifo?version=1.0';
+import System from 'system';
 
 for (const [klass, names] of [
     [Fifo.Lock, ['acquire']],
@@ -300,6 +301,45 @@ test('Queue: task_done, join and shutdown', async () => {
     assert(error instanceof GLib.Error && error.matches(Fifo.Error, Fifo.Error.QUEUE_SHUT_DOWN),
         'a get of a shut-down, empty queue fails');
     assert(!queue.try_put(4), 'no puts after shutdown');
+});
+
+test('a context freed by the garbage collector: its grant goes on, to a mode written in JavaScript', async () => {
+    const lock = new Fifo.Lock();
+    let asked = 0;
+    const Counting = GObject.registerClass({
+        GTypeName: 'TestJsCounting',
+        Implements: [Fifo.LockMode],
+    }, class Counting extends GObject.Object {
+        vfunc_is_compatible(holds) {
+            asked++;
+            return holds.get_total() === 0;
+        }
+    });
+    // Granted, due in a context that only this function's scope holds.
+    (() => {
+        const context = GLib.MainContext.new();
+        context.push_thread_default();
+        lock.acquire_async(new Fifo.ExclusiveMode(), null, () => {
+            throw new Error('a callback of a freed context ran');
+        });
+        context.pop_thread_default();
+    })();
+    const mode = new Counting();
+    let notified = 0;
+    lock.connect('notify::n-waiting', () => notified++);
+    const granted = lock.acquire_async(mode, null).then(() => true);
+    asked = 0;
+    // The collection frees the context, where no JavaScript may run: the
+    // library asks the mode later, from this main loop.
+    System.gc();
+    const timeout = new Promise(resolve => GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10000, () => {
+        resolve(false);
+        return GLib.SOURCE_REMOVE;
+    }));
+    assert(await Promise.race([granted, timeout]), 'the request behind the freed grant is granted');
+    assert(asked > 0 && notified > 0, 'the mode was asked and n-waiting notified, from the main loop');
+    lock.release(mode);
+    assert(lock.try_acquire(new Fifo.ExclusiveMode()), 'the lock is free again');
 });
 
 // ---- run them ---------------------------------------------------------------

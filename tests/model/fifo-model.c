@@ -74,9 +74,23 @@
 #define TEST_TYPE_COUNT_MODE (test_count_mode_get_type ())
 #define TEST_TYPE_PROBE_MODE (test_probe_mode_get_type ())
 
+/* Set while the model drops a context's last reference: the library runs
+ * none of the user's code in a context's finalizer — it may be a binding's
+ * garbage collection, or inside a mode's is_compatible — so every piece of
+ * user code here checks. */
+static const char *finalizing;
+
+static void
+check_not_finalizing (const char *what)
+{
+  if (finalizing != NULL)
+    g_error ("%s ran inside the finalizer of %s, which must run no user code", what, finalizing);
+}
+
 /* Counts by type across its instances: at most two holds of this type at a
  * time, and none beside an exclusive one. */
 DEFINE_TEST_MODE (TestCountMode, test_count_mode, COUNT_MODE,
+                  check_not_finalizing ("a mode's is_compatible");
                   return fifo_lock_holds_get (holds, TEST_TYPE_COUNT_MODE) < 2 &&
                          fifo_lock_holds_get (holds, FIFO_TYPE_EXCLUSIVE_MODE) == 0;)
 
@@ -217,6 +231,7 @@ typedef struct
   ReqState       state;
   Where          where;             /* while queued */
   gboolean       cancel_requested;  /* condition: will complete cancelled */
+  gboolean       at_mutex;          /* condition: went on to the mutex's queue */
   Outcome        outcome;           /* expected, once ready */
   gint64         value;             /* expected barrier index */
   /* FifoCondition */
@@ -310,7 +325,7 @@ typedef enum {
   STAT_QUEUE_TASK_DONE,
   STAT_QUEUE_SHUTDOWN,
   STAT_QUEUE_FREED,
-  STAT_QUEUE_AFTER_IMMEDIATE,
+  STAT_QUEUE_DROPPED_GIVEN_BACK,
   STAT_QUEUE_RENEWED,
   N_STATS
 } Stat;
@@ -327,7 +342,7 @@ static const char *stat_names[] = {
   "handler cancels", "handler iterations", "handler context destructions",
   "handlers run before the library's", "items put in", "items got",
   "items given back in front", "task_done calls", "shutdowns", "items freed by the queue",
-  "items handed out after shutdown (TRUE)", "queues shut down, finalized and made anew",
+  "items given back after shutdown (TRUE), dropped", "queues shut down, finalized and made anew",
 };
 
 /* ---- FifoQueue items ------------------------------------------------------------ */
@@ -354,6 +369,7 @@ typedef struct
 {
   guint8 state;     /* ItemState */
   guint8 n_freed;   /* by the queue's free function */
+  guint  order;     /* when it came into the queue: its place for good */
 } ItemInfo;
 
 /* ---- The model ---------------------------------------------------------------- */
@@ -408,6 +424,7 @@ struct _FifoModel
   guint                put_share;   /* of 15: this phase's puts among puts and gets */
   GArray              *item_info;   /* ItemInfo, by id (0 is none) */
   guint                first_item;  /* the current queue's first */
+  guint                next_order;  /* the next item in takes this place */
   GArray              *owed;        /* ids the free function must have had by
                                      * the end of the step */
   GArray              *freed;       /* ids it had during the step */
@@ -813,6 +830,8 @@ request_done_cb (GObject      *source,
   Observed observed = { r, OUTCOME_OK, 0 };
   gboolean ok = FALSE;
 
+  check_not_finalizing ("a callback");
+
   if (r->state == REQ_MISUSE)
     model_fail (m, "request %u was refused as misuse, but completed", r->id);
   if (r->orphaned)
@@ -917,6 +936,7 @@ wait_for_predicate (gpointer data)
   Req *r = data;
   FifoModel *m = r->model;
 
+  check_not_finalizing ("a wait_for predicate");
   /* Called in the caller's thread: from wait_for_async() itself, or when
    * a wait step is delivered, in the caller's context. */
   if (r->orphaned)
@@ -931,6 +951,8 @@ static void
 predicate_destroyed (gpointer data)
 {
   Req *r = data;
+
+  check_not_finalizing ("a wait_for predicate's destroy notify");
 
   r->n_destroyed++;
 }
@@ -957,7 +979,7 @@ item_set (FifoModel *m,
 static guint
 item_new (FifoModel *m)
 {
-  ItemInfo info = { ITEM_PUTTING, 0 };
+  ItemInfo info = { ITEM_PUTTING, 0, 0 };
 
   g_array_append_val (m->item_info, info);
   return m->item_info->len - 1;
@@ -985,6 +1007,8 @@ queue_item_free (gpointer data)
   FifoModel *m = queue_model;
   guint item = GPOINTER_TO_UINT (data);
   ItemInfo *info;
+
+  check_not_finalizing ("a queue's free function");
 
   if (m == NULL)
     g_error ("a queue's free function ran for %p with no model", data);
@@ -1142,6 +1166,7 @@ mutex_admit (FifoModel *m,
 {
   MutexModel *mx = where_mutex (m, where);
 
+  r->at_mutex = where == IN_MUTEX;
   if (!mx->locked && g_queue_is_empty (&mx->queue))
     {
       mx->locked = TRUE;
@@ -1210,6 +1235,7 @@ condition_admit (FifoModel *m,
                  Req       *r)
 {
   r->holds_mutex_at_end = TRUE;
+  r->at_mutex = FALSE;
   if (r->cancelled)
     {
       /* Already cancelled: it never waits, and keeps the mutex. */
@@ -1285,11 +1311,8 @@ static void
 queue_count_got (FifoModel *m)
 {
   m->stats[STAT_QUEUE_GOT]++;
-  /* The one way a get succeeds after shutdown (TRUE) dropped everything:
-   * an item given back by a get cancelled (or passed over) after it was
-   * handed to it. See the note in queue_shutdown(). */
   if (m->shut_down_immediate)
-    m->stats[STAT_QUEUE_AFTER_IMMEDIATE]++;
+    model_fail (m, "a get succeeded after shutdown (TRUE)");
 }
 
 static void
@@ -1314,6 +1337,7 @@ queue_take_in (FifoModel *m,
 
   m->stats[STAT_QUEUE_PUT_IN]++;
   m->unfinished++;
+  item_info (m, item)->order = m->next_order++;
   if (getter != NULL)
     {
       queue_hand (m, getter, item);
@@ -1406,9 +1430,33 @@ static void
 queue_give_back (FifoModel *m,
                  Req       *r)
 {
+  guint order = item_info (m, r->item)->order;
+  GList *place;
+
   g_assert (r->op == OP_QUEUE_GET && r->item != 0);
   m->stats[STAT_QUEUE_GIVEN_BACK]++;
-  g_queue_push_head (&m->items, GUINT_TO_POINTER (r->item));
+
+  /* After shutdown (TRUE) every get fails: dropped, as what was left then
+   * was, and marked done. */
+  if (m->shut_down_immediate)
+    {
+      m->stats[STAT_QUEUE_DROPPED_GIVEN_BACK]++;
+      item_set (m, r->item, ITEM_DROPPED);
+      item_owe (m, r->item);
+      m->unfinished -= MIN (m->unfinished, 1);
+      r->item = 0;
+      queue_serve (m);
+      return;
+    }
+
+  /* Back to its place: before every item that came in after it. */
+  for (place = m->items.head; place != NULL; place = place->next)
+    if (item_info (m, GPOINTER_TO_UINT (place->data))->order > order)
+      break;
+  if (place != NULL)
+    g_queue_insert_before (&m->items, place, GUINT_TO_POINTER (r->item));
+  else
+    g_queue_push_tail (&m->items, GUINT_TO_POINTER (r->item));
   item_set (m, r->item, ITEM_QUEUED);
   r->item = 0;
   queue_serve (m);
@@ -1863,6 +1911,7 @@ notified_cb (GObject    *object,
              GParamSpec *pspec,
              gpointer    data)
 {
+  check_not_finalizing ("a notify handler");
   (*(guint *) data)++;
 }
 
@@ -1949,6 +1998,7 @@ model_probe (FifoLockHolds *holds)
   static const ModeKind kinds[] = { MODE_EXCLUSIVE, MODE_SHARED, MODE_SEMAPHORE, MODE_COUNT };
   GType types[N_MODE_KINDS];
 
+  check_not_finalizing ("a mode's is_compatible");
   if (m == NULL)
     return FALSE;  /* asked outside check_holds(): the lock's business */
 
@@ -3469,14 +3519,9 @@ op_queue_task_done (FifoModel *m)
   queue_task_done (m, "an extra one");
 }
 
-/* NOTE — a question for the contract. After shutdown (TRUE) the doc
- * comment of fifo_queue_shutdown() says "every get fails from now on", but
+/* After shutdown (TRUE) every get fails: what is left is dropped now, and
  * an item handed to a get before it, that the get gives back (cancelled,
- * or its context gone), goes back in front as fifo_queue_get_async() and
- * DESIGN.md say ("never loses the item (it goes back in front, order
- * kept)"), and the next get is handed it. The model follows the latter:
- * gets fail only once the queue is empty (asyncio's own rule); the stat
- * "items handed out after shutdown (TRUE)" counts those cases. */
+ * or its context gone), is dropped then (queue_give_back()). */
 static void
 queue_shutdown (FifoModel *m,
                 gboolean   immediate)
@@ -3526,6 +3571,7 @@ queue_make (FifoModel *m)
   m->shut_down = FALSE;
   m->shut_down_immediate = FALSE;
   m->first_item = m->item_info->len;
+  m->next_order = 0;
   watch (m, m->primitive, PROP_QUEUE_N_ITEMS);
   watch (m, m->primitive, PROP_QUEUE_N_WAITING);
   watch (m, m->primitive, PROP_QUEUE_IS_SHUT_DOWN);
@@ -3634,6 +3680,47 @@ static GSourceFuncs sentinel_funcs = {
   .dispatch = sentinel_dispatch,
 };
 
+enum { ORPHAN_IN_COMPANION, ORPHAN_IN_MUTEX, ORPHAN_IN_PRIMITIVE };
+
+/* Whose queue's inbox a ready request of a dead context waits in: a
+ * condition's waits (and wait_for's steps) are its mutex's once they went
+ * on to re-acquire it, as the mutex's acquisitions are; one completed at
+ * once (already cancelled), or wait_for's own completion, stays the
+ * condition's. */
+static guint
+orphan_queue (FifoModel *m,
+              Req       *r)
+{
+  if (r->op == OP_COMPANION_ACQUIRE)
+    return ORPHAN_IN_COMPANION;
+  if (r->op == OP_MUTEX_ACQUIRE || (r->at_mutex && !(r->op == OP_CONDITION_WAIT_FOR && r->final)))
+    return ORPHAN_IN_MUTEX;
+  return ORPHAN_IN_PRIMITIVE;
+}
+
+/* The primitive's next operation: a getter, which takes its queue's lock. */
+static void
+touch_queue (FifoModel *m,
+             guint      queue)
+{
+  switch (queue)
+    {
+    case ORPHAN_IN_COMPANION:
+      fifo_mutex_get_locked (m->companion);
+      break;
+    case ORPHAN_IN_MUTEX:
+      fifo_mutex_get_locked (m->mutex);
+      break;
+    default:
+      {
+        guint n_waiting;
+
+        g_object_get (m->primitive, "n-waiting", &n_waiting, NULL);
+      }
+      break;
+    }
+}
+
 /* Drops the model's reference to one context, the only one, and puts a new
  * context in its place. Its requests become orphans: those completed are
  * passed over during the unref, in the order they completed; those still
@@ -3670,7 +3757,9 @@ destroy_context (FifoModel *m,
   g_source_attach (sentinel, dead);
 
   m->contexts[k] = NULL;
+  finalizing = "a GMainContext";
   g_main_context_unref (dead);
+  finalizing = NULL;
   if (!g_source_is_destroyed (sentinel))
     model_fail (m, "context %u was not finalized by the model's unref: something else holds a reference to it", k);
   g_source_unref (sentinel);
@@ -3679,14 +3768,46 @@ destroy_context (FifoModel *m,
   if (m->observed->len > 0)
     model_fail (m, "destroying context %u ran %u callbacks", k, m->observed->len);
 
-  /* What it had ready is passed over, each in an operation of its own,
-   * with whatever its giving back completes for other orphans. */
-  while ((r = g_queue_pop_head (&m->ready[k])) != NULL)
+  /* What it had ready waits in its queue's inbox, for the primitive's next
+   * operation (or a live waiter's next dispatch, which the model's
+   * operations always come before): the model makes that operation now, a
+   * getter on each queue — the companion's, a condition's mutex's, then
+   * the primitive's. Each passes over its queue's orphans in one locked
+   * section, oldest first, with whatever their giving back completes for
+   * other orphans. */
+  account_notifications (m);
+  for (guint queue = 0; queue < 3; queue++)
     {
-      account_notifications (m);
-      g_queue_push_tail (&m->orphans, r);
+      GList *l = m->ready[k].head;
+
+      while (l != NULL)
+        {
+          GList *next = l->next;
+
+          r = l->data;
+          if (orphan_queue (m, r) == queue)
+            {
+              g_queue_delete_link (&m->ready[k], l);
+              g_queue_push_tail (&m->orphans, r);
+            }
+          l = next;
+        }
+      if (g_queue_is_empty (&m->orphans))
+        continue;
+
+      touch_queue (m, queue);
       settle_orphans (m);
+      account_notifications (m);
     }
+  g_assert (g_queue_is_empty (&m->ready[k]));
+
+  /* Pass-overs that found no live waiter also drain from this thread's
+   * main context, later: by now there is nothing left for them to do. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  if (m->observed->len > 0)
+    model_fail (m, "the default main context ran %u callbacks after context %u was destroyed",
+                m->observed->len, k);
   account_notifications (m);
 }
 

@@ -92,6 +92,9 @@ typedef struct
   GPtrArray     *all;               /* every cancellable ever made: weak-checked at the end */
 } Pool;
 
+enum { S_REQUESTS, S_CANCELS, S_HANDLER_RUNS, S_DESTROYED, S_PASSED, S_BLOCKING, S_PUSHES, S_CALLBACK_CANCELS,
+       S_ITEMS, S_GOT, S_FREED, S_BLOCKING_CANCELLED, S_NOTIFIED, N_STATS };
+
 typedef struct
 {
   FifoLock      *lock;
@@ -123,11 +126,9 @@ typedef struct
   gint           n_finished;
   gint           n_exited;
   gint           progress;
-  gint           stats[12];
+  gint           stats[N_STATS];
 } Shared;
 
-enum { S_REQUESTS, S_CANCELS, S_HANDLER_RUNS, S_DESTROYED, S_PASSED, S_BLOCKING, S_PUSHES, S_CALLBACK_CANCELS,
-       S_ITEMS, S_GOT, S_FREED, S_BLOCKING_CANCELLED };
 
 typedef struct
 {
@@ -229,11 +230,36 @@ item_got (Shared *s,
   g_atomic_int_add (&s->stats[S_GOT], 1);
 }
 
+/* Set on a thread while it drops a context's last reference: the library
+ * runs nothing of the application's in a context's finalizer (it may be a
+ * binding's garbage collection, or inside a mode's is_compatible). */
+static _Thread_local gboolean finalizing_context;
+
+static void
+check_not_finalizing (const char *what)
+{
+  if (finalizing_context)
+    g_error ("%s ran inside a GMainContext's finalizer, which must run no user code", what);
+}
+
+/* Every primitive's notifications: user code the library runs. */
+static void
+notified_cb (GObject    *object,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  check_not_finalizing ("a notify handler");
+  g_atomic_int_add (&((Shared *) user_data)->stats[S_NOTIFIED], 1);
+}
+
 /* The queue's free function: what it still held, or a failed put's. */
 static void
 queue_free_item (gpointer item)
 {
-  gint old = g_atomic_int_add ((gint *) item, REC_FREED);
+  gint old;
+
+  check_not_finalizing ("a queue's free function");
+  old = g_atomic_int_add ((gint *) item, REC_FREED);
 
   if ((old & REC_COUNTS) != 0)
     g_error ("item %p freed, but it was already %s", item, (old & 0xff) ? "got" : "freed");
@@ -740,7 +766,9 @@ destroy_slot (Worker *w,
   sentinel = g_source_new (&sentinel_funcs, sizeof (GSource));
   g_source_attach (sentinel, dead);
   slot->context = NULL;
+  finalizing_context = TRUE;
   g_main_context_unref (dead);
+  finalizing_context = FALSE;
   /* Nothing of the library may keep a context alive. */
   g_assert_true (g_source_is_destroyed (sentinel));
   g_source_unref (sentinel);
@@ -1138,6 +1166,14 @@ test_threads (void)
   s->cond_mutex = fifo_condition_get_mutex (s->condition);
   s->barrier = fifo_barrier_new (PARTIES);
   s->queue = fifo_queue_new (QUEUE_MAX, queue_free_item);
+  {
+    GObject *primitives[] = { G_OBJECT (s->lock), G_OBJECT (s->mutex), G_OBJECT (s->semaphore),
+                              G_OBJECT (s->event), G_OBJECT (s->condition), G_OBJECT (s->cond_mutex),
+                              G_OBJECT (s->barrier), G_OBJECT (s->queue) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (primitives); i++)
+      g_signal_connect (primitives[i], "notify", G_CALLBACK (notified_cb), s);
+  }
   /* At most one item a step. */
   s->n_items_max = N_WORKERS * s->n_ops;
   s->records = g_new0 (gint, s->n_items_max);
@@ -1217,11 +1253,12 @@ test_threads (void)
 
   g_test_message ("%d requests, %d cancels (%d from callbacks), %d handler runs, "
                   "%d contexts destroyed, %d requests passed over, %d blocking (%d cancelled "
-                  "by the main thread), %d pushes; queue items: %d made, %d got, %d freed by the queue",
+                  "by the main thread), %d pushes, %d notifications; queue items: %d made, %d got, "
+                  "%d freed by the queue",
                   s->stats[S_REQUESTS], s->stats[S_CANCELS], s->stats[S_CALLBACK_CANCELS],
                   s->stats[S_HANDLER_RUNS], s->stats[S_DESTROYED], s->stats[S_PASSED],
                   s->stats[S_BLOCKING], s->stats[S_BLOCKING_CANCELLED], s->stats[S_PUSHES],
-                  s->stats[S_ITEMS], s->stats[S_GOT], s->stats[S_FREED]);
+                  s->stats[S_NOTIFIED], s->stats[S_ITEMS], s->stats[S_GOT], s->stats[S_FREED]);
 
   /* Everything is free again. */
   g_assert_cmpint (s->in_exclusive + s->in_shared + s->in_mutex + s->in_semaphore + s->in_cond_mutex, ==, 0);
