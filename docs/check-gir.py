@@ -3,7 +3,10 @@
 """Checks, in TAP, what gi-docgen check does not: that every public symbol
 of the GIR (virtual functions included) is documented and says since which
 version it exists (a `Since:` line), and that every enumeration member is
-documented.
+documented; and that every function that makes a new instance of a class is
+one of its constructors (a `_new` returning an interface is listed as a
+plain function unless its return value says `(type TheClass)`: then Vala
+refuses `new TheClass ()` and the reference shows no constructor).
 
 Usage: check-gir.py Fifo-1.0.gir
 """
@@ -13,6 +16,7 @@ import xml.etree.ElementTree as ET
 
 CORE = '{http://www.gtk.org/introspection/core/1.0}'
 GLIB = '{http://www.gtk.org/introspection/glib/1.0}'
+C = '{http://www.gtk.org/introspection/c/1.0}'
 SYMBOLS = {'class', 'interface', 'record', 'enumeration', 'bitfield', 'callback',
            'constant', 'function', 'function-macro', 'method', 'constructor',
            'virtual-method', 'property', GLIB + 'signal'}
@@ -50,9 +54,22 @@ def walk(element, path):
 
 walk(namespace, [namespace.get('name')])
 
-print('1..2')
+not_constructors = []
+n_constructors = 0
+for cls in namespace.findall(CORE + 'class'):
+    n_constructors += len(cls.findall(CORE + 'constructor'))
+    for function in cls.findall(CORE + 'function'):
+        if function.get('name') == 'new' or function.get('name').startswith('new_'):
+            not_constructors.append(f'{cls.get("name")}.{function.get("name")} '
+                                    f'({function.get(C + "identifier")})')
+
+print('1..3')
 print(f'{"ok" if n_symbols > 50 else "not ok"} 1 the GIR has public symbols ({n_symbols})')
 print(f'{"not ok" if problems else "ok"} 2 every symbol is documented, with Since:')
 for problem in problems:
     print(f'# {problem}')
-sys.exit(1 if problems or n_symbols <= 50 else 0)
+print(f'{"not ok" if not_constructors or n_constructors == 0 else "ok"} 3 every _new is a constructor '
+      f'({n_constructors})')
+for function in not_constructors:
+    print(f'# {function} is a function, not a constructor')
+sys.exit(1 if problems or n_symbols <= 50 or not_constructors or n_constructors == 0 else 0)

@@ -25,8 +25,8 @@ async void client (string name, Fifo.LockMode mode, uint arrive_ms, uint hold_ms
 }
 
 int main () {
-    var read = Fifo.SharedMode.new ();
-    var write = Fifo.ExclusiveMode.new ();
+    var read = new Fifo.SharedMode ();
+    var write = new Fifo.ExclusiveMode ();
     var loop = new MainLoop ();
     int running = 6;
 

@@ -3,6 +3,7 @@
 
 #include "fifo-barrier.h"
 #include "fifo-error.h"
+#include "fifo-i18n-private.h"
 #include "fifo-result-private.h"
 #include "fifo-wait-queue-private.h"
 
@@ -28,6 +29,37 @@
  * once, joining the next cycle. A party whose cycle completed cannot be
  * cancelled any more: the cycle has happened.
  *
+ * In C:
+ *
+ * ```c
+ * static void
+ * on_passed (GObject *source, GAsyncResult *result, gpointer user_data)
+ * {
+ *   g_autoptr(GError) error = NULL;
+ *   int index = fifo_barrier_wait_finish (FIFO_BARRIER (source), result, &error);
+ *
+ *   if (index >= 0)
+ *     g_print ("%s passed, arrival %d\n", (const char *) user_data, index);
+ * }
+ *
+ * g_autoptr(FifoBarrier) barrier = fifo_barrier_new (2);
+ *
+ * fifo_barrier_wait_async (barrier, NULL, on_passed, "first");   // waits for a second party
+ * fifo_barrier_wait_async (barrier, NULL, on_passed, "second");  // both pass
+ * ```
+ *
+ * In Python:
+ *
+ * ```python
+ * barrier = Fifo.Barrier.new(2)
+ *
+ * def on_passed(barrier, result, name):
+ *     print(name, 'passed, arrival', barrier.wait_finish(result))
+ *
+ * barrier.wait_async(None, on_passed, 'first')   # waits for a second party
+ * barrier.wait_async(None, on_passed, 'second')  # both pass
+ * ```
+ *
  * Since: 1.0
  */
 
@@ -52,6 +84,9 @@ static GParamSpec *properties[N_PROPS];
 
 #define CHANGED_BROKEN FIFO_WAIT_QUEUE_CHANGED_POLICY (0)
 
+/* The barrier's one failure. */
+#define BROKEN FIFO_OUTCOME_FAILURE (0)
+
 G_DEFINE_FINAL_TYPE (FifoBarrier, fifo_barrier, G_TYPE_OBJECT)
 
 #define FIFO_BARRIER_OF(queue) ((FifoBarrier *) (queue)->owner)
@@ -66,7 +101,7 @@ fifo_barrier_admit (FifoWaitQueue *queue,
 
   if (self->broken)
     {
-      fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_BROKEN_BARRIER);
+      fifo_waiter_complete (queue, waiter, BROKEN);
       return;
     }
 
@@ -108,12 +143,21 @@ fifo_barrier_notify (FifoWaitQueue *queue,
     g_object_notify_by_pspec (owner, properties[PROP_BROKEN]);
 }
 
+static void
+fifo_barrier_set_error (guint    code,
+                        GError **error)
+{
+  g_set_error_literal (error, FIFO_ERROR, FIFO_ERROR_BROKEN_BARRIER,
+                       _("The barrier is broken"));
+}
+
 /* A cancelled party leaves the cycle (the default); a cycle that has
  * completed cannot be taken back, so there is no revoke. */
 static const FifoWaitQueueClass fifo_barrier_queue_class = {
   .admit = fifo_barrier_admit,
   .collect = fifo_barrier_collect,
   .notify = fifo_barrier_notify,
+  .set_error = fifo_barrier_set_error,
 };
 
 static const FifoOperation wait_op = { (gpointer) fifo_barrier_wait_async, &fifo_barrier_queue_class, NULL };
@@ -186,12 +230,13 @@ fifo_barrier_class_init (FifoBarrierClass *klass)
   /**
    * FifoBarrier:parties: (getter get_parties)
    *
-   * How many waits make a cycle; at least 1.
+   * How many waits make a cycle; at least 1, at most %G_MAXINT (an arrival
+   * index is a `gint`).
    *
    * Since: 1.0
    */
   properties[PROP_PARTIES] =
-    g_param_spec_uint ("parties", NULL, NULL, 1, G_MAXUINT, 1,
+    g_param_spec_uint ("parties", NULL, NULL, 1, G_MAXINT, 1,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -228,12 +273,12 @@ fifo_barrier_init (FifoBarrier *self)
 
 /**
  * fifo_barrier_new:
- * @parties: how many waits make a cycle; at least 1
+ * @parties: how many waits make a cycle; at least 1, at most %G_MAXINT
  *
  * Creates a barrier for @parties parties.
  *
  * Returns: (transfer full) (nullable): a new `FifoBarrier`, or %NULL if
- *   @parties is 0
+ *   @parties is 0 or above %G_MAXINT
  *
  * Since: 1.0
  */
@@ -241,6 +286,8 @@ FifoBarrier *
 fifo_barrier_new (guint parties)
 {
   g_return_val_if_fail (parties > 0, NULL);
+  /* Arrival indices are gint, and -1 is the error. */
+  g_return_val_if_fail (parties <= G_MAXINT, NULL);
 
   return g_object_new (FIFO_TYPE_BARRIER, "parties", parties, NULL);
 }
@@ -249,13 +296,13 @@ fifo_barrier_new (guint parties)
  * fifo_barrier_wait_async:
  * @self: a `FifoBarrier`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the cycle completes, the barrier
+ * @callback: (scope async) (closure user_data): called once the cycle completes, the barrier
  *   breaks or the wait is cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Arrives at the barrier and waits for the rest of the cycle's parties.
  * @callback runs exactly once, in the thread-default main context of the
- * calling thread and in a later main-loop iteration. Call
+ * calling thread, from its main loop, never from within this call. Call
  * [method@Fifo.Barrier.wait_finish] from it.
  *
  * Since: 1.0
@@ -323,17 +370,17 @@ fifo_barrier_wait (FifoBarrier   *self,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  gint64 index = -1;
+  FifoWaiterData delivered;
   FifoOutcome outcome;
 
   g_return_val_if_fail (FIFO_IS_BARRIER (self), -1);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  outcome = fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, &index);
-  if (!fifo_outcome_propagate (outcome, error))
+  outcome = fifo_wait_queue_submit_sync (&self->queue, &wait_op, NULL, cancellable, &delivered);
+  if (!fifo_outcome_propagate (&wait_op, outcome, error))
     return -1;
-  return (gint) index;
+  return (gint) delivered.value;
 }
 
 /**
@@ -352,7 +399,7 @@ fifo_barrier_reset (FifoBarrier *self)
   g_return_if_fail (FIFO_IS_BARRIER (self));
 
   fifo_wait_queue_lock (&self->queue);
-  fifo_wait_queue_complete_all (&self->queue, FIFO_OUTCOME_BROKEN_BARRIER);
+  fifo_wait_queue_complete_all (&self->queue, BROKEN);
   self->broken = FALSE;
   fifo_wait_queue_unlock (&self->queue);
 }
@@ -373,7 +420,7 @@ fifo_barrier_abort (FifoBarrier *self)
 
   fifo_wait_queue_lock (&self->queue);
   self->broken = TRUE;
-  fifo_wait_queue_complete_all (&self->queue, FIFO_OUTCOME_BROKEN_BARRIER);
+  fifo_wait_queue_complete_all (&self->queue, BROKEN);
   fifo_wait_queue_unlock (&self->queue);
 }
 

@@ -30,6 +30,65 @@
  * Like `asyncio.Lock`, the mutex is not owned: "held" means locked, by
  * anyone. Waiting or notifying while it is not locked is a programmer error.
  *
+ * In C:
+ *
+ * ```c
+ * static void
+ * on_notified (GObject *source, GAsyncResult *result, gpointer user_data)
+ * {
+ *   FifoCondition *cond = FIFO_CONDITION (source);
+ *   g_autoptr(GError) error = NULL;
+ *
+ *   fifo_condition_wait_finish (cond, result, &error);     // notified, or cancelled
+ *   fifo_mutex_release (fifo_condition_get_mutex (cond));  // held again either way
+ * }
+ *
+ * static void
+ * on_producer_turn (GObject *source, GAsyncResult *result, gpointer cond)
+ * {
+ *   if (fifo_mutex_acquire_finish (FIFO_MUTEX (source), result, NULL))
+ *     {
+ *       fifo_condition_notify (cond, 1);  // wakes the first waiter
+ *       fifo_mutex_release (FIFO_MUTEX (source));
+ *     }
+ * }
+ *
+ * g_autoptr(FifoCondition) cond = fifo_condition_new (NULL);  // with a mutex of its own
+ * FifoMutex *mutex = fifo_condition_get_mutex (cond);
+ *
+ * fifo_mutex_try_acquire (mutex);  // a waiter holds the mutex
+ * fifo_condition_wait_async (cond, NULL, on_notified, NULL);
+ * fifo_mutex_acquire_async (mutex, NULL, on_producer_turn, cond);
+ * ```
+ *
+ * In JavaScript:
+ *
+ * ```js
+ * Gio._promisify(Fifo.Mutex.prototype, 'acquire_async', 'acquire_finish');
+ * Gio._promisify(Fifo.Condition.prototype, 'wait_async', 'wait_finish');
+ *
+ * const cond = Fifo.Condition.new(null);  // with a mutex of its own
+ * const items = [];
+ *
+ * async function consume() {
+ *     await cond.mutex.acquire_async(null);
+ *     try {
+ *         while (items.length === 0)
+ *             await cond.wait_async(null);  // the mutex is released meanwhile
+ *         return items.shift();
+ *     } finally {
+ *         cond.mutex.release();
+ *     }
+ * }
+ *
+ * const consumer = consume();
+ * await cond.mutex.acquire_async(null);  // the producer
+ * items.push('an item');
+ * cond.notify(1);
+ * cond.mutex.release();
+ * print(await consumer);
+ * ```
+ *
  * Since: 1.0
  */
 
@@ -133,14 +192,13 @@ fifo_condition_cancel (FifoWaitQueue *queue,
 /* Notified and holding the mutex, but cancelled before its callback ran:
  * it keeps the mutex (a condition wait always returns holding it) and
  * reports the cancellation; the notification goes to another waiter. */
-static gboolean
+static void
 fifo_condition_revoke (FifoWaitQueue *queue,
                        FifoWaiter    *waiter)
 {
   FifoCondition *self = FIFO_CONDITION (waiter->source_object);
 
   fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
-  return TRUE;
 }
 
 static const FifoOperation wait_for_op, wait_for_done_op;
@@ -161,7 +219,7 @@ fifo_condition_abandon (FifoWaitQueue *queue,
   if (waiter->op == &wait_for_op)
     return;
 
-  if (waiter->op != &wait_for_done_op && waiter->outcome == FIFO_OUTCOME_SUCCESS)
+  if (waiter->op != &wait_for_done_op && fifo_waiter_get_outcome (waiter) == FIFO_OUTCOME_SUCCESS)
     fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
 
   /* A wait ends queued at the mutex; a wait_for()'s completion stays at the
@@ -364,9 +422,9 @@ fifo_condition_check_held (FifoCondition *self,
  * fifo_condition_wait_async:
  * @self: a `FifoCondition`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the wait is over, the mutex held
+ * @callback: (scope async) (closure user_data): called once the wait is over, the mutex held
  *   again
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Releases the mutex, which the caller must hold, and waits for a
  * notification; then re-acquires the mutex, queueing for it in order, and
@@ -450,7 +508,7 @@ fifo_condition_wait (FifoCondition  *self,
   if (!fifo_condition_check_held (self, G_STRFUNC))
     return FALSE;
 
-  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, NULL),
+  return fifo_outcome_propagate (&wait_op, fifo_wait_queue_submit_sync (&self->queue, &wait_op, NULL, cancellable, NULL),
                                  error);
 }
 
@@ -495,7 +553,7 @@ wait_for_step_cb (GObject      *source,
 
   if (!done)
     {
-      fifo_wait_queue_submit_to (&self->queue, &wait_for_step_op, wait_for->dispatcher,
+      fifo_wait_queue_submit_to (&self->queue, &wait_for_step_op, wait_for->dispatcher, NULL,
                                  wait_for->cancellable, wait_for_step_cb, wait_for);
       return;
     }
@@ -513,14 +571,15 @@ wait_for_step_cb (GObject      *source,
  * @predicate_data: data for @predicate
  * @predicate_data_destroy: (nullable): frees @predicate_data once the wait is over
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once @predicate holds, the mutex held
- * @user_data: (closure): data for @callback
+ * @callback: (scope async) (closure user_data): called once @predicate holds, the mutex held
+ * @user_data: data for @callback
  *
  * Waits until @predicate holds: checks it first, and as long as it does not
  * hold, waits as [method@Fifo.Condition.wait_async] does and checks again.
  * The caller must hold the mutex, unless @predicate already holds. Call
- * [method@Fifo.Condition.wait_for_finish] from @callback, which runs in a
- * later main-loop iteration even if @predicate holds at once.
+ * [method@Fifo.Condition.wait_for_finish] from @callback, which runs from
+ * the main loop, never from within this call, even if @predicate holds at
+ * once.
  *
  * @predicate runs with the mutex held, in the thread and main context of the
  * caller (the thread-default one when this function was called), even if
@@ -576,7 +635,7 @@ fifo_condition_wait_for_async (FifoCondition          *self,
   wait_for->callback = callback;
   wait_for->user_data = user_data;
   wait_for->dispatcher = fifo_dispatcher_ref_thread_default ();
-  fifo_wait_queue_submit_to (&self->queue, &wait_for_step_op, wait_for->dispatcher,
+  fifo_wait_queue_submit_to (&self->queue, &wait_for_step_op, wait_for->dispatcher, NULL,
                              cancellable, wait_for_step_cb, wait_for);
 }
 

@@ -1,8 +1,29 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * NOTES
+ *
+ * One dispatcher per GMainContext, found through a registry keyed by the
+ * context (weak: the context's finalization ends the dispatcher's
+ * attachment). Its ready list is guarded by its own lock, a leaf, which
+ * completions take from any thread (with a queue locked) and which the
+ * context's finalization takes to mark the dispatcher dead: holding it
+ * keeps the context from being freed, so a wake-up can touch the context.
+ * A wake-up never acquires a context (another thread may own it, or be
+ * about to push it as its thread-default): it only asks whether the
+ * calling thread owns it, and otherwise wakes it.
+ *
+ * Only the thread iterating the context touches the batch, the yield state
+ * and the spare result. Callbacks run with no lock held.
+ *
+ * When the context is finalized, what is ready is passed over
+ * (fifo_waiter_pass_over()), which never waits for a queue's lock: the
+ * finalization may run with a binding's interpreter lock held.
+ */
 #include "config.h"
 
 #include "fifo-dispatcher-private.h"
 #include "fifo-result-private.h"
+#include "fifo-thread-private.h"
 
 /* Callbacks invoked per dispatch: enough to amortise a main-context
  * iteration, few enough that other work is never held up long. */
@@ -10,13 +31,14 @@
 
 /* After a full batch the dispatcher steps aside until the context has had
  * an iteration with nothing else ready, so that sources of every priority
- * (GTK redraws sit below the default one) get their turn — but for no
- * longer than the batch itself took, so that a busy idle handler shares
- * the context with it rather than stalling it. */
+ * (GTK redraws sit below the default one, and an application's own may sit
+ * below G_PRIORITY_LOW) get their turn — but for no longer than the batch
+ * itself took, so that a busy source of any priority shares the context
+ * with it rather than stalling it. */
 #define FIFO_DISPATCH_YIELD_MAX_USEC (10 * G_TIME_SPAN_MILLISECOND)
 
-/* A source at the lowest priority: it only runs when nothing else in the
- * context is ready, which is what ends the dispatcher's yield. */
+/* A source below every other priority: it only runs when nothing else in
+ * the context is ready, which is what ends the dispatcher's yield. */
 typedef struct
 {
   GSource         source;
@@ -44,31 +66,14 @@ struct _FifoDispatcher
   FifoResult   *spare;
 };
 
-typedef struct
+static GMutex      dispatchers_lock;  /* a leaf */
+static GHashTable *dispatchers;       /* GMainContext * → FifoDispatcher *, weak */
+
+void
+fifo_dispatcher_thread_clear (FifoThread *thread)
 {
-  GMainContext   *context;
-  FifoDispatcher *dispatcher;  /* strong */
-} DispatcherCache;
-
-static void dispatcher_cache_free (gpointer data);
-
-static GMutex      dispatchers_lock;
-static GHashTable *dispatchers;  /* GMainContext * → FifoDispatcher *, weak */
-/* The thread's cache, read on every operation: a plain thread-local for
- * speed, mirrored in a GPrivate only for its destructor. */
-static _Thread_local DispatcherCache *thread_cache;
-static GPrivate    dispatcher_cache = G_PRIVATE_INIT (dispatcher_cache_free);
-/* The dispatcher whose callbacks run on this thread right now, if any. */
-static _Thread_local FifoDispatcher *dispatching;
-
-static void
-dispatcher_cache_free (gpointer data)
-{
-  DispatcherCache *cache = data;
-
-  thread_cache = NULL;  /* this runs on the exiting thread */
-  g_clear_pointer (&cache->dispatcher, fifo_dispatcher_unref);
-  g_free (cache);
+  thread->cached_context = NULL;
+  g_clear_pointer (&thread->cached_dispatcher, fifo_dispatcher_unref);
 }
 
 static gboolean
@@ -158,29 +163,37 @@ fifo_dispatcher_deliver (FifoDispatcher *self,
 {
   GAsyncReadyCallback callback = waiter->callback;
   gpointer user_data = waiter->user_data;
-  GObject *source_object = waiter->source_object;
+  GObject *source_object;
+  FifoWaiterData delivered;
   FifoOutcome outcome;
   FifoResult *result;
 
-  outcome = fifo_waiter_settle (waiter);
+  /* Not watched any more: nobody can take a new reference to it. */
+  outcome = fifo_waiter_settle (waiter, &delivered);
 
   result = g_steal_pointer (&self->spare);
   if (result == NULL)
     result = fifo_result_new ();
 
-  /* The waiter's reference to the source object passes to the result. */
-  fifo_result_fill (result, g_steal_pointer (&waiter->source_object),
-                    waiter->op->source_tag, user_data, outcome,
-                    waiter->data.value);
-  fifo_waiter_free (waiter);
+  /* The waiter's reference to the source object passes to the result,
+   * unless a cancellation still looks at the waiter. */
+  if (g_atomic_int_get (&waiter->ref_count) == 1)
+    source_object = g_steal_pointer (&waiter->source_object);
+  else
+    source_object = g_object_ref (waiter->source_object);
+  fifo_result_fill (result, source_object, waiter->op, user_data, outcome, delivered);
+  fifo_waiter_unref (waiter);
 
   if (callback != NULL)
     callback (source_object, G_ASYNC_RESULT (result), user_data);
 
-  if (self->spare == NULL && fifo_result_recycle (result))
+  /* Recycling drops the result's references, which may finalize the
+   * source object, whose weak references may iterate this context and
+   * deliver (and keep a spare) in turn: look at the spare only after. */
+  if (fifo_result_recycle (result) && self->spare == NULL)
     self->spare = result;
   else
-    g_object_unref (result);
+    fifo_result_release (result);
 }
 
 /* Takes up to @n waiters off the ready list with one locking. */
@@ -210,13 +223,19 @@ fifo_dispatcher_dispatch (GSource     *source,
                           gpointer     user_data)
 {
   FifoDispatcher *self = (FifoDispatcher *) source;
-  FifoDispatcher *outer = dispatching;
+  FifoThread *thread = fifo_thread_get ();
+  FifoDispatcher *outer = thread->dispatching;
   gint64 started = g_get_monotonic_time ();
   guint budget;
 
+  /* A wake-up from another thread made us ready (fifo_dispatcher_wakeup()):
+   * from now on, the ready list says. */
+  if (g_source_get_ready_time (source) != -1)
+    g_source_set_ready_time (source, -1);
+
   /* Completions pushed by our own callbacks need no wake-up: this loop,
    * or the next prepare, will find them. */
-  dispatching = self;
+  thread->dispatching = self;
 
   /* The batch lives in the dispatcher, not on this stack: a callback that
    * runs a nested main loop (the source may recurse) delivers the rest of
@@ -234,7 +253,7 @@ fifo_dispatcher_dispatch (GSource     *source,
       fifo_dispatcher_deliver (self, waiter);
     }
 
-  dispatching = outer;
+  thread->dispatching = outer;
 
   if (budget == 0 && fifo_dispatcher_has_ready (self))
     {
@@ -253,7 +272,7 @@ fifo_dispatcher_finalize (GSource *source)
   FifoDispatcher *self = (FifoDispatcher *) source;
 
   g_assert (self->head == NULL && self->batch == NULL);
-  g_clear_object (&self->spare);
+  g_clear_pointer (&self->spare, fifo_result_release);
   g_clear_pointer (&self->yield_source, g_source_unref);
   g_mutex_clear (&self->lock);
 }
@@ -266,26 +285,34 @@ static GSourceFuncs fifo_dispatcher_funcs = {
 };
 
 /* The context is being finalised (this is the destroy notify of the
- * source's callback): nobody will ever run what is ready. Abandon it, so
- * that grants are handed on rather than stranded. */
+ * source's callback): nobody will ever run what is ready. Pass it over,
+ * so that grants are handed on rather than stranded — without waiting for
+ * any queue: a finalizer may run with a binding's interpreter lock held,
+ * which a queue's holder may be waiting for. */
 static void
 fifo_dispatcher_context_destroyed (gpointer data)
 {
   FifoDispatcher *self = data;
-  FifoWaiter *ready;
+  FifoWaiter *ready, *batch;
 
   g_mutex_lock (&self->lock);
   g_atomic_int_set (&self->dead, TRUE);
   ready = g_steal_pointer (&self->head);
   self->tail = NULL;
   g_mutex_unlock (&self->lock);
+  /* A batch cut short by a callback that never returned to us. */
+  batch = g_steal_pointer (&self->batch);
 
-  while (ready != NULL)
+  for (FifoWaiter *list = batch; list != NULL || ready != NULL; )
     {
-      FifoWaiter *waiter = ready;
+      FifoWaiter *waiter;
 
-      ready = waiter->next;
-      fifo_waiter_abandon (waiter);
+      if (list == NULL)
+        list = g_steal_pointer (&ready);
+      waiter = list;
+      list = waiter->next;
+      waiter->next = NULL;
+      fifo_waiter_pass_over (waiter);
     }
 
   /* The attachment's count. */
@@ -337,7 +364,7 @@ fifo_dispatcher_new (GMainContext *context)
   self->yield_source = g_source_new (&fifo_yield_source_funcs, sizeof (FifoYieldSource));
   ((FifoYieldSource *) self->yield_source)->dispatcher = self;
   g_source_set_static_name (self->yield_source, "FifoDispatcher yield");
-  g_source_set_priority (self->yield_source, G_PRIORITY_LOW);
+  g_source_set_priority (self->yield_source, G_MAXINT);
   g_source_attach (self->yield_source, context);
 
   return self;
@@ -364,7 +391,7 @@ fifo_dispatcher_lookup (GMainContext *context)
 {
   FifoDispatcher *self;
   FifoDispatcher *stale = NULL;
-  DispatcherCache *cache = thread_cache;
+  FifoThread *thread = fifo_thread_get ();
 
   g_mutex_lock (&dispatchers_lock);
 
@@ -381,16 +408,9 @@ fifo_dispatcher_lookup (GMainContext *context)
       fifo_dispatcher_ref (self);
     }
 
-  if (cache == NULL)
-    {
-      cache = g_new0 (DispatcherCache, 1);
-      g_private_set (&dispatcher_cache, cache);
-      thread_cache = cache;
-    }
-
-  stale = g_steal_pointer (&cache->dispatcher);
-  cache->context = context;
-  cache->dispatcher = fifo_dispatcher_ref (self);
+  stale = g_steal_pointer (&thread->cached_dispatcher);
+  thread->cached_context = context;
+  thread->cached_dispatcher = fifo_dispatcher_ref (self);
 
   g_mutex_unlock (&dispatchers_lock);
 
@@ -404,15 +424,15 @@ FifoDispatcher *
 fifo_dispatcher_ref_thread_default (void)
 {
   GMainContext *context = g_main_context_get_thread_default ();
-  DispatcherCache *cache = thread_cache;
+  FifoThread *thread = fifo_thread_current;
 
   if (context == NULL)
     context = g_main_context_default ();
 
   /* The cache holds a reference: a plain increment is safe. */
-  if (G_LIKELY (cache != NULL && cache->context == context &&
-                !g_atomic_int_get (&cache->dispatcher->dead)))
-    return fifo_dispatcher_ref (cache->dispatcher);
+  if (G_LIKELY (thread != NULL && thread->cached_context == context &&
+                !g_atomic_int_get (&thread->cached_dispatcher->dead)))
+    return fifo_dispatcher_ref (thread->cached_dispatcher);
 
   return fifo_dispatcher_lookup (context);
 }
@@ -456,7 +476,7 @@ fifo_dispatcher_push (FifoDispatcher *self,
 
   /* Once unlocked, the waiter may be delivered and freed on another thread,
    * taking its reference with it: the wake-up needs one of its own. */
-  if (was_empty && dispatching != self)
+  if (was_empty && (fifo_thread_current == NULL || fifo_thread_current->dispatching != self))
     {
       fifo_dispatcher_ref (self);
       g_mutex_unlock (&self->lock);
@@ -474,15 +494,18 @@ fifo_dispatcher_wakeup (FifoDispatcher *self)
    * under it before freeing anything. */
   g_mutex_lock (&self->lock);
 
-  if (!self->dead)
-    {
-      /* If nobody else iterates the context, its next prepare finds the
-       * work: spare the poll a wake-up (a system call). */
-      if (g_main_context_acquire (self->context))
-        g_main_context_release (self->context);
-      else
-        g_main_context_wakeup (self->context);
-    }
+  /* A context this thread owns is iterated by no other thread, and this
+   * one is not polling it: its next prepare finds the work, and a wake-up
+   * (a system call) would be wasted. Never acquire it to find out: its
+   * owner may be about to push it as its thread-default.
+   *
+   * Otherwise make our source ready through GLib's own mechanism, which
+   * wakes the context if it is still attached: g_main_context_wakeup()
+   * refuses, with a critical, a context whose last reference is being
+   * dropped at this very moment (its finalization then waits for our lock
+   * before freeing anything). */
+  if (!self->dead && !g_main_context_is_owner (self->context))
+    g_source_set_ready_time ((GSource *) self, 0);
 
   g_mutex_unlock (&self->lock);
 }

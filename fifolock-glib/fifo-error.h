@@ -27,6 +27,9 @@ G_BEGIN_DECLS
  * @FIFO_ERROR_BROKEN_BARRIER: the [class@Fifo.Barrier] was broken by
  *   [method@Fifo.Barrier.abort] or [method@Fifo.Barrier.reset] while, or
  *   before, the operation waited on it
+ * @FIFO_ERROR_QUEUE_SHUT_DOWN: the [class@Fifo.Queue] was shut down by
+ *   [method@Fifo.Queue.shutdown]: no more puts, and no more gets once it is
+ *   empty
  *
  * Runtime failures of fifolock-glib operations. Cancellation is reported
  * as %G_IO_ERROR_CANCELLED in the %G_IO_ERROR domain instead, as GIO does.
@@ -36,6 +39,7 @@ G_BEGIN_DECLS
 typedef enum {
   FIFO_ERROR_FAILED,
   FIFO_ERROR_BROKEN_BARRIER,
+  FIFO_ERROR_QUEUE_SHUT_DOWN,
 } FifoError;
 
 FIFO_AVAILABLE_IN_1_0

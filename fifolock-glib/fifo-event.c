@@ -13,12 +13,41 @@
  *
  * [method@Fifo.Event.set] sets the flag and wakes every current waiter, in
  * the order they started waiting. While the flag is set,
- * [method@Fifo.Event.wait_async] completes without waiting — in a later
- * main-loop iteration, like every completion. [method@Fifo.Event.clear]
+ * [method@Fifo.Event.wait_async] completes without waiting — from the main
+ * loop, never from within the call, like every completion. [method@Fifo.Event.clear]
  * resets the flag; waiters already woken stay woken.
  *
  * A waiter woken but cancelled before its callback ran reports the
  * cancellation, as asyncio's would.
+ *
+ * In C:
+ *
+ * ```c
+ * static void
+ * on_set (GObject *source, GAsyncResult *result, gpointer user_data)
+ * {
+ *   g_autoptr(GError) error = NULL;
+ *
+ *   if (fifo_event_wait_finish (FIFO_EVENT (source), result, &error))
+ *     g_print ("the event is set\n");
+ * }
+ *
+ * g_autoptr(FifoEvent) event = fifo_event_new ();
+ *
+ * fifo_event_wait_async (event, NULL, on_set, NULL);
+ * fifo_event_set (event);  // wakes every waiter, in order
+ * ```
+ *
+ * In JavaScript:
+ *
+ * ```js
+ * Gio._promisify(Fifo.Event.prototype, 'wait_async', 'wait_finish');
+ *
+ * const event = new Fifo.Event();
+ * const woken = event.wait_async(null);
+ * event.set();
+ * await woken;
+ * ```
  *
  * Since: 1.0
  */
@@ -57,11 +86,10 @@ fifo_event_admit (FifoWaitQueue *queue,
 }
 
 /* Nothing to hand on: a woken waiter may simply report its cancellation. */
-static gboolean
+static void
 fifo_event_revoke (FifoWaitQueue *queue,
                    FifoWaiter    *waiter)
 {
-  return TRUE;
 }
 
 static guint
@@ -190,13 +218,13 @@ fifo_event_new (void)
  * fifo_event_wait_async:
  * @self: a `FifoEvent`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the flag is set or the wait
+ * @callback: (scope async) (closure user_data): called once the flag is set or the wait
  *   cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Waits for the flag to be set. @callback runs exactly once, in the
- * thread-default main context of the calling thread and in a later
- * main-loop iteration, even when the flag is set now. Call
+ * thread-default main context of the calling thread, from its main loop,
+ * never from within this call, even when the flag is set now. Call
  * [method@Fifo.Event.wait_finish] from it.
  *
  * Since: 1.0
@@ -263,7 +291,7 @@ fifo_event_wait (FifoEvent     *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, NULL),
+  return fifo_outcome_propagate (&wait_op, fifo_wait_queue_submit_sync (&self->queue, &wait_op, NULL, cancellable, NULL),
                                  error);
 }
 

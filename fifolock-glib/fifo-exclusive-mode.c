@@ -9,6 +9,26 @@
  * A [iface@Fifo.LockMode] compatible only when the lock holds nothing at
  * all: the writer of a read/write lock, or, alone, a mutex.
  *
+ * In C:
+ *
+ * ```c
+ * g_autoptr(FifoLock) lock = fifo_lock_new ();
+ * g_autoptr(FifoLockMode) exclusive = fifo_exclusive_mode_new ();
+ *
+ * g_assert_true (fifo_lock_try_acquire (lock, exclusive));
+ * g_assert_false (fifo_lock_try_acquire (lock, exclusive));  // held: nothing else fits
+ * fifo_lock_release (lock, exclusive);
+ * ```
+ *
+ * In Python, with the blocking form in a worker thread:
+ *
+ * ```python
+ * lock, exclusive = Fifo.Lock(), Fifo.ExclusiveMode()
+ *
+ * with lock.hold(exclusive):
+ *     assert not lock.try_acquire(exclusive)
+ * ```
+ *
  * Since: 1.0
  */
 
@@ -52,7 +72,7 @@ fifo_exclusive_mode_init (FifoExclusiveMode *self)
  * Creates an exclusive mode. One instance can serve every request of every
  * lock.
  *
- * Returns: (transfer full): a new `FifoExclusiveMode`
+ * Returns: (transfer full) (type FifoExclusiveMode): a new `FifoExclusiveMode`
  *
  * Since: 1.0
  */

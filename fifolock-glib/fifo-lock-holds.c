@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "fifo-lock-holds-private.h"
+#include "fifo-owned-private.h"
 #include "fifo-lock-mode.h"
 
 /**
@@ -18,6 +19,54 @@
  * snapshot: the lock stops updating an object somebody else holds on to and
  * continues with a fresh copy, so reading a kept object is always safe, from
  * any thread, and shows what was held at the time of the call.
+ *
+ * A mode that counts by type and by instance, in C:
+ *
+ * ```c
+ * G_DECLARE_FINAL_TYPE (AtMostThree, at_most_three, MY, AT_MOST_THREE, GObject)
+ * struct _AtMostThree { GObject parent_instance; };
+ *
+ * static gboolean
+ * at_most_three_is_compatible (FifoLockMode *mode, FifoLockHolds *holds)
+ * {
+ *   return fifo_lock_holds_get (holds, FIFO_TYPE_EXCLUSIVE_MODE) == 0 &&  // by type
+ *          fifo_lock_holds_get_for_mode (holds, mode) < 3;                // this instance
+ * }
+ *
+ * static void
+ * at_most_three_iface_init (FifoLockModeInterface *iface)
+ * {
+ *   iface->is_compatible = at_most_three_is_compatible;
+ * }
+ *
+ * G_DEFINE_FINAL_TYPE_WITH_CODE (AtMostThree, at_most_three, G_TYPE_OBJECT,
+ *                                G_IMPLEMENT_INTERFACE (FIFO_TYPE_LOCK_MODE, at_most_three_iface_init))
+ * static void at_most_three_class_init (AtMostThreeClass *klass) { }
+ * static void at_most_three_init (AtMostThree *self) { }
+ *
+ * g_autoptr(FifoLock) lock = fifo_lock_new ();
+ * g_autoptr(FifoLockMode) mode = g_object_new (at_most_three_get_type (), NULL);
+ *
+ * for (int i = 0; i < 3; i++)
+ *   g_assert_true (fifo_lock_try_acquire (lock, mode));
+ * g_assert_false (fifo_lock_try_acquire (lock, mode));
+ * for (int i = 0; i < 3; i++)
+ *   fifo_lock_release (lock, mode);
+ * ```
+ *
+ * In Python:
+ *
+ * ```python
+ * class AtMostThree(GObject.Object, Fifo.LockMode):
+ *     def do_is_compatible(self, holds):
+ *         return (holds.get(Fifo.ExclusiveMode) == 0  # by type
+ *                 and holds.get_for_mode(self) < 3)   # this instance
+ *
+ * lock, mode = Fifo.Lock(), AtMostThree()
+ * for _ in range(3):
+ *     assert lock.try_acquire(mode)
+ * assert not lock.try_acquire(mode)
+ * ```
  *
  * Since: 1.0
  */
@@ -37,6 +86,7 @@ typedef struct
 struct _FifoLockHolds
 {
   GObject    parent_instance;
+  gint       kept;       /* atomic: someone else holds a reference now */
   HoldEntry *entries;
   guint      n_entries;
   guint      n_allocated;
@@ -70,10 +120,26 @@ fifo_lock_holds_init (FifoLockHolds *self)
   self->n_allocated = N_INLINE_ENTRIES;
 }
 
+/* The lock's only reference is a toggle reference (fifo-owned-private.h):
+ * it learns whether a mode, or a binding, kept the holds. */
 FifoLockHolds *
 fifo_lock_holds_new (void)
 {
-  return g_object_new (FIFO_TYPE_LOCK_HOLDS, NULL);
+  FifoLockHolds *self = g_object_new (FIFO_TYPE_LOCK_HOLDS, NULL);
+
+  return fifo_owned_take (self, fifo_owned_notify, &self->kept);
+}
+
+void
+fifo_lock_holds_release (FifoLockHolds *self)
+{
+  fifo_owned_release (self, fifo_owned_notify, &self->kept);
+}
+
+gboolean
+fifo_lock_holds_is_kept (FifoLockHolds *self)
+{
+  return g_atomic_int_get (&self->kept);
 }
 
 static void
@@ -136,6 +202,12 @@ fifo_lock_holds_add (FifoLockHolds *self,
 
   entry->count++;
   self->total++;
+}
+
+gboolean
+fifo_lock_holds_is_full (FifoLockHolds *self)
+{
+  return self->total == G_MAXUINT;
 }
 
 gboolean

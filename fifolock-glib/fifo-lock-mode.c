@@ -50,6 +50,36 @@
  * [Writing your own mode](writing-modes.html) works through an example in
  * C, Python and JavaScript.
  *
+ * In C, a mode is a type that implements the interface:
+ *
+ * ```c
+ * G_DECLARE_FINAL_TYPE (MyWrite, my_write, MY, WRITE, GObject)
+ * struct _MyWrite { GObject parent_instance; };
+ *
+ * static gboolean
+ * my_write_is_compatible (FifoLockMode *mode, FifoLockHolds *holds)
+ * {
+ *   return fifo_lock_holds_get_total (holds) == 0;  // nothing held at all
+ * }
+ *
+ * static void
+ * my_write_iface_init (FifoLockModeInterface *iface)
+ * {
+ *   iface->is_compatible = my_write_is_compatible;
+ * }
+ *
+ * G_DEFINE_FINAL_TYPE_WITH_CODE (MyWrite, my_write, G_TYPE_OBJECT,
+ *                                G_IMPLEMENT_INTERFACE (FIFO_TYPE_LOCK_MODE, my_write_iface_init))
+ * static void my_write_class_init (MyWriteClass *klass) { }
+ * static void my_write_init (MyWrite *self) { }
+ *
+ * g_autoptr(FifoLock) lock = fifo_lock_new ();
+ * g_autoptr(FifoLockMode) write = g_object_new (my_write_get_type (), NULL);
+ *
+ * g_assert_true (fifo_lock_try_acquire (lock, write));
+ * fifo_lock_release (lock, write);
+ * ```
+ *
  * Since: 1.0
  */
 

@@ -21,28 +21,53 @@
  * writer holds back later readers, with [class@Fifo.SemaphoreMode] a
  * counting semaphore — and any rule a mode of your own expresses.
  *
+ * Callbacks run in the thread-default main context of the thread that
+ * called [method@Fifo.Lock.acquire_async], from its main loop, never inside
+ * the call that caused them. Every function is
+ * thread-safe. [Semantics](semantics.html) tells the whole story: strict
+ * FIFO, callbacks, cancellation, threads.
+ *
+ * A writer queued behind a reader, in C:
+ *
  * ```c
  * static void
  * on_acquired (GObject *source, GAsyncResult *result, gpointer user_data)
  * {
  *   FifoLock *lock = FIFO_LOCK (source);
+ *   FifoLockMode *write = user_data;
  *   g_autoptr(GError) error = NULL;
  *
  *   if (!fifo_lock_acquire_finish (lock, result, &error))
  *     return;  // cancelled: nothing is held
  *
  *   // … write …
- *   fifo_lock_release (lock, write_mode);
+ *   fifo_lock_release (lock, write);
  * }
  *
- * fifo_lock_acquire_async (lock, write_mode, NULL, on_acquired, NULL);
+ * g_autoptr(FifoLock) lock = fifo_lock_new ();
+ * g_autoptr(FifoLockMode) read = fifo_shared_mode_new ();
+ * g_autoptr(FifoLockMode) write = fifo_exclusive_mode_new ();
+ *
+ * fifo_lock_try_acquire (lock, read);                              // granted at once
+ * fifo_lock_acquire_async (lock, write, NULL, on_acquired, write);  // waits for the reader
+ * fifo_lock_release (lock, read);                                  // the writer's turn
  * ```
  *
- * Callbacks run in the thread-default main context of the thread that
- * called [method@Fifo.Lock.acquire_async], always in a later main-loop
- * iteration, never inside the call that caused them. Every function is
- * thread-safe. [Semantics](semantics.html) tells the whole story: strict
- * FIFO, callbacks, cancellation, threads.
+ * In Python:
+ *
+ * ```python
+ * lock = Fifo.Lock()
+ * read, write = Fifo.SharedMode(), Fifo.ExclusiveMode()
+ *
+ * def on_acquired(lock, result):
+ *     lock.acquire_finish(result)  # raises GLib.Error if cancelled
+ *     # … write …
+ *     lock.release(write)
+ *
+ * lock.try_acquire(read)                        # granted at once
+ * lock.acquire_async(write, None, on_acquired)  # waits for the reader
+ * lock.release(read)                            # the writer's turn
+ * ```
  *
  * Since: 1.0
  */
@@ -79,17 +104,17 @@ fifo_lock_ask (FifoLock              *self,
 {
   gboolean compatible;
 
-  if (G_UNLIKELY (iface->is_compatible == NULL))
+  if (G_UNLIKELY (iface->is_compatible == NULL || fifo_lock_holds_is_full (self->holds)))
     return FALSE;
 
   compatible = iface->is_compatible (mode, self->holds);
 
-  if (G_UNLIKELY (g_atomic_int_get (&G_OBJECT (self->holds)->ref_count) > 1))
+  if (G_UNLIKELY (fifo_lock_holds_is_kept (self->holds)))
     {
       FifoLockHolds *kept = g_steal_pointer (&self->holds);
 
       self->holds = fifo_lock_holds_copy (kept);
-      g_object_unref (kept);
+      fifo_lock_holds_release (kept);
     }
 
   return compatible;
@@ -136,22 +161,16 @@ fifo_lock_admit (FifoWaitQueue *queue,
 }
 
 static void
-fifo_lock_removed (FifoWaitQueue *queue,
-                   gboolean       was_head)
+fifo_lock_serve_queue (FifoWaitQueue *queue)
 {
-  if (was_head)
-    fifo_lock_serve (FIFO_LOCK_OF (queue));
+  fifo_lock_serve (FIFO_LOCK_OF (queue));
 }
 
-static gboolean
+static void
 fifo_lock_revoke (FifoWaitQueue *queue,
                   FifoWaiter    *waiter)
 {
-  FifoLock *self = FIFO_LOCK_OF (queue);
-
-  fifo_lock_holds_remove (self->holds, waiter->data.pointer);
-  fifo_lock_serve (self);
-  return TRUE;
+  fifo_lock_holds_remove (FIFO_LOCK_OF (queue)->holds, waiter->data.pointer);
 }
 
 static void
@@ -165,7 +184,7 @@ fifo_lock_notify (FifoWaitQueue *queue,
 
 static const FifoWaitQueueClass fifo_lock_queue_class = {
   .admit = fifo_lock_admit,
-  .removed = fifo_lock_removed,
+  .serve = fifo_lock_serve_queue,
   .revoke = fifo_lock_revoke,
   .notify = fifo_lock_notify,
 };
@@ -178,7 +197,7 @@ fifo_lock_finalize (GObject *object)
   FifoLock *self = FIFO_LOCK (object);
 
   fifo_wait_queue_clear (&self->queue);
-  g_clear_object (&self->holds);
+  g_clear_pointer (&self->holds, fifo_lock_holds_release);
 
   G_OBJECT_CLASS (fifo_lock_parent_class)->finalize (object);
 }
@@ -253,16 +272,16 @@ fifo_lock_new (void)
  * @self: a `FifoLock`
  * @mode: the mode to hold the lock in
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the request is granted or cancelled
- * @user_data: (closure): data for @callback
+ * @callback: (scope async) (closure user_data): called once the request is granted or cancelled
+ * @user_data: data for @callback
  *
  * Queues a request for the lock in @mode. It is granted as soon as every
  * earlier request has been granted (or cancelled) and @mode is compatible
  * with what the lock then holds.
  *
  * @callback runs exactly once, in the thread-default main context of the
- * calling thread, in a later main-loop iteration — even when the lock is
- * free now. Call [method@Fifo.Lock.acquire_finish] from it.
+ * calling thread, from its main loop, never from within this call — even
+ * when the lock is free now. Call [method@Fifo.Lock.acquire_finish] from it.
  *
  * If @cancellable is cancelled before the grant was delivered, the request
  * fails with %G_IO_ERROR_CANCELLED and holds nothing; a grant it had
@@ -344,8 +363,8 @@ fifo_lock_acquire (FifoLock      *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  outcome = fifo_wait_queue_submit_sync (&self->queue, mode, cancellable, NULL);
-  return fifo_outcome_propagate (outcome, error);
+  outcome = fifo_wait_queue_submit_sync (&self->queue, &acquire_op, mode, cancellable, NULL);
+  return fifo_outcome_propagate (&acquire_op, outcome, error);
 }
 
 /**

@@ -16,9 +16,46 @@
  * Like `asyncio.Lock`, the mutex is not owned: any code may release it.
  *
  * Callbacks run in the thread-default main context of the thread that called
- * [method@Fifo.Mutex.acquire_async], always in a later main-loop iteration.
+ * [method@Fifo.Mutex.acquire_async], from its main loop, never inside the
+ * call that caused them.
  * Every function is thread-safe; [property@Fifo.Mutex:locked] is notified
  * from the thread that changed it.
+ *
+ * In C:
+ *
+ * ```c
+ * static void
+ * on_acquired (GObject *source, GAsyncResult *result, gpointer user_data)
+ * {
+ *   FifoMutex *mutex = FIFO_MUTEX (source);
+ *   g_autoptr(GError) error = NULL;
+ *
+ *   if (fifo_mutex_acquire_finish (mutex, result, &error))
+ *     {
+ *       // … the mutex is ours …
+ *       fifo_mutex_release (mutex);  // hands it to the next in line
+ *     }
+ * }
+ *
+ * g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+ *
+ * fifo_mutex_acquire_async (mutex, NULL, on_acquired, NULL);
+ * fifo_mutex_acquire_async (mutex, NULL, on_acquired, NULL);  // granted after the first
+ * ```
+ *
+ * In JavaScript:
+ *
+ * ```js
+ * Gio._promisify(Fifo.Mutex.prototype, 'acquire_async', 'acquire_finish');
+ *
+ * const mutex = new Fifo.Mutex();
+ * await mutex.acquire_async(null);
+ * try {
+ *     // … the mutex is ours …
+ * } finally {
+ *     mutex.release();
+ * }
+ * ```
  *
  * Since: 1.0
  */
@@ -77,22 +114,16 @@ fifo_mutex_admit (FifoWaitQueue *queue,
 }
 
 static void
-fifo_mutex_removed (FifoWaitQueue *queue,
-                    gboolean       was_head)
+fifo_mutex_serve_queue (FifoWaitQueue *queue)
 {
-  if (was_head)
-    fifo_mutex_serve (FIFO_MUTEX_OF (queue));
+  fifo_mutex_serve (FIFO_MUTEX_OF (queue));
 }
 
-static gboolean
+static void
 fifo_mutex_revoke (FifoWaitQueue *queue,
                    FifoWaiter    *waiter)
 {
-  FifoMutex *self = FIFO_MUTEX_OF (queue);
-
-  self->locked = FALSE;
-  fifo_mutex_serve (self);
-  return TRUE;
+  FIFO_MUTEX_OF (queue)->locked = FALSE;
 }
 
 static guint
@@ -123,7 +154,7 @@ fifo_mutex_notify (FifoWaitQueue *queue,
 
 static const FifoWaitQueueClass fifo_mutex_queue_class = {
   .admit = fifo_mutex_admit,
-  .removed = fifo_mutex_removed,
+  .serve = fifo_mutex_serve_queue,
   .revoke = fifo_mutex_revoke,
   .collect = fifo_mutex_collect,
   .notify = fifo_mutex_notify,
@@ -240,13 +271,13 @@ fifo_mutex_new (void)
  * fifo_mutex_acquire_async:
  * @self: a `FifoMutex`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once the mutex is acquired or the request
+ * @callback: (scope async) (closure user_data): called once the mutex is acquired or the request
  *   cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Queues a request for the mutex. @callback runs exactly once, in the
- * thread-default main context of the calling thread and in a later
- * main-loop iteration, even when the mutex is free now. Call
+ * thread-default main context of the calling thread, from its main loop,
+ * never from within this call, even when the mutex is free now. Call
  * [method@Fifo.Mutex.acquire_finish] from it.
  *
  * If @cancellable is cancelled before the mutex was handed over, the request
@@ -319,7 +350,7 @@ fifo_mutex_acquire (FifoMutex     *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, NULL),
+  return fifo_outcome_propagate (&acquire_op, fifo_wait_queue_submit_sync (&self->queue, &acquire_op, NULL, cancellable, NULL),
                                  error);
 }
 

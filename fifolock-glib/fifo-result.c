@@ -1,16 +1,29 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * NOTES
+ *
+ * A FifoResult is filled by a dispatcher, handed to one callback, and then
+ * reused for the next one unless somebody took a reference to it (see
+ * fifo-owned-private.h). It owns what the waiter delivered: a payload
+ * stays the result's until _finish takes it (fifo_async_result_steal()),
+ * and goes to its operation's free_payload() if nobody does — when the
+ * result is reused or finalized. Only the thread that delivered it, or
+ * whoever keeps it, touches it.
+ */
 #include "config.h"
 
+#include "fifo-owned-private.h"
 #include "fifo-result-private.h"
 
 struct _FifoResult
 {
-  GObject      parent_instance;
-  GObject     *source_object;
-  gpointer     source_tag;
-  gpointer     user_data;
-  gint64       value;
-  FifoOutcome  outcome;
+  GObject              parent_instance;
+  GObject             *source_object;
+  const FifoOperation *op;
+  gpointer             user_data;
+  FifoWaiterData       data;
+  FifoOutcome          outcome;
+  gint                 seen;   /* atomic: someone else took a reference */
 };
 
 static void fifo_result_async_result_iface_init (GAsyncResultIface *iface);
@@ -37,7 +50,9 @@ static gboolean
 fifo_result_is_tagged (GAsyncResult *result,
                        gpointer      source_tag)
 {
-  return FIFO_RESULT (result)->source_tag == source_tag;
+  FifoResult *self = FIFO_RESULT (result);
+
+  return self->op != NULL && self->op->source_tag == source_tag;
 }
 
 static void
@@ -48,12 +63,22 @@ fifo_result_async_result_iface_init (GAsyncResultIface *iface)
   iface->is_tagged = fifo_result_is_tagged;
 }
 
+/* A payload nobody took goes, with its operation's free function. */
+static void
+fifo_result_clear (FifoResult *self)
+{
+  if (self->op != NULL && self->op->delivers_payload && self->data.pointer != NULL)
+    self->op->klass->free_payload (self->source_object, g_steal_pointer (&self->data.pointer));
+  g_clear_object (&self->source_object);
+  self->op = NULL;
+  self->user_data = NULL;
+  self->data.value = 0;
+}
+
 static void
 fifo_result_finalize (GObject *object)
 {
-  FifoResult *self = FIFO_RESULT (object);
-
-  g_clear_object (&self->source_object);
+  fifo_result_clear (FIFO_RESULT (object));
 
   G_OBJECT_CLASS (fifo_result_parent_class)->finalize (object);
 }
@@ -69,42 +94,47 @@ fifo_result_init (FifoResult *self)
 {
 }
 
+/* The dispatcher's only reference is a toggle reference (see
+ * fifo-owned-private.h): it learns whether a callback, or a binding, kept
+ * the result. */
 FifoResult *
 fifo_result_new (void)
 {
-  return g_object_new (FIFO_TYPE_RESULT, NULL);
+  FifoResult *self = g_object_new (FIFO_TYPE_RESULT, NULL);
+
+  return fifo_owned_take (self, fifo_owned_notify_sticky, &self->seen);
 }
 
 void
-fifo_result_fill (FifoResult  *self,
-                  GObject     *source_object,
-                  gpointer     source_tag,
-                  gpointer     user_data,
-                  FifoOutcome  outcome,
-                  gint64       value)
+fifo_result_release (FifoResult *self)
+{
+  fifo_owned_release (self, fifo_owned_notify_sticky, &self->seen);
+}
+
+void
+fifo_result_fill (FifoResult          *self,
+                  GObject             *source_object,
+                  const FifoOperation *op,
+                  gpointer             user_data,
+                  FifoOutcome          outcome,
+                  FifoWaiterData       data)
 {
   self->source_object = source_object;
-  self->source_tag = source_tag;
+  self->op = op;
   self->user_data = user_data;
   self->outcome = outcome;
-  self->value = value;
+  self->data = data;
 }
 
 gboolean
 fifo_result_recycle (FifoResult *self)
 {
-  GObject *object = G_OBJECT (self);
+  /* Reusable only when nobody ever took a reference to it: a binding that
+   * wrapped it did, and so does a callback that keeps it. */
+  if (g_atomic_int_get (&self->seen))
+    return FALSE;  /* whoever kept it still sees what it delivered */
 
-  /* Reusable only when nobody can see it any more: our reference is the
-   * last one, and it carries no data (weak references live there). A
-   * binding that wrapped it keeps a reference of its own. */
-  if (g_atomic_int_get (&object->ref_count) != 1 ||
-      ((guintptr) g_atomic_pointer_get (&object->qdata) & ~(guintptr) 0x7) != 0)
-    return FALSE;
-
-  g_clear_object (&self->source_object);
-  self->source_tag = NULL;
-  self->user_data = NULL;
+  fifo_result_clear (self);
   return TRUE;
 }
 
@@ -119,7 +149,8 @@ fifo_async_result_is_valid (GAsyncResult *result,
     return FALSE;
 
   self = FIFO_RESULT (result);
-  return self->source_object == source_object && self->source_tag == source_tag;
+  return self->source_object == source_object && self->op != NULL &&
+         self->op->source_tag == source_tag;
 }
 
 gboolean
@@ -130,7 +161,21 @@ fifo_async_result_propagate (GAsyncResult  *result,
   FifoResult *self = FIFO_RESULT (result);
 
   if (value != NULL)
-    *value = self->value;
+    *value = self->data.value;
 
-  return fifo_outcome_propagate (self->outcome, error);
+  return fifo_outcome_propagate (self->op, self->outcome, error);
+}
+
+gboolean
+fifo_async_result_steal (GAsyncResult  *result,
+                         gpointer      *payload,
+                         GError       **error)
+{
+  FifoResult *self = FIFO_RESULT (result);
+
+  g_assert (self->op->delivers_payload);
+
+  /* Taken once: a second _finish gets nothing, and nothing is freed twice. */
+  *payload = g_steal_pointer (&self->data.pointer);
+  return fifo_outcome_propagate (self->op, self->outcome, error);
 }

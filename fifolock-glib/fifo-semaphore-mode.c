@@ -12,6 +12,30 @@
  * modes, are counted apart, so two semaphore modes of different sizes can
  * share one lock.
  *
+ * In C:
+ *
+ * ```c
+ * g_autoptr(FifoLock) lock = fifo_lock_new ();
+ * g_autoptr(FifoLockMode) two = fifo_semaphore_mode_new (2);
+ *
+ * g_assert_true (fifo_lock_try_acquire (lock, two));
+ * g_assert_true (fifo_lock_try_acquire (lock, two));
+ * g_assert_false (fifo_lock_try_acquire (lock, two));  // a third waits
+ * fifo_lock_release (lock, two);
+ * fifo_lock_release (lock, two);
+ * ```
+ *
+ * In Python:
+ *
+ * ```python
+ * lock, two = Fifo.Lock(), Fifo.SemaphoreMode.new(2)
+ *
+ * assert lock.try_acquire(two) and lock.try_acquire(two)
+ * assert not lock.try_acquire(two)  # a third waits
+ * lock.release(two)
+ * lock.release(two)
+ * ```
+ *
  * Since: 1.0
  */
 
@@ -123,7 +147,7 @@ fifo_semaphore_mode_init (FifoSemaphoreMode *self)
  *
  * Creates a semaphore mode of @size.
  *
- * Returns: (transfer full): a new `FifoSemaphoreMode`
+ * Returns: (transfer full) (type FifoSemaphoreMode): a new `FifoSemaphoreMode`
  *
  * Since: 1.0
  */

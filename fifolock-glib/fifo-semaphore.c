@@ -20,8 +20,30 @@
  * before its callback ran passes the permit on: no permit is ever lost.
  *
  * Callbacks run in the thread-default main context of the thread that called
- * [method@Fifo.Semaphore.acquire_async], always in a later main-loop
- * iteration. Every function is thread-safe.
+ * [method@Fifo.Semaphore.acquire_async], from its main loop, never inside
+ * the call that caused them. Every function is thread-safe.
+ *
+ * In C, the blocking form (for a worker thread):
+ *
+ * ```c
+ * g_autoptr(FifoSemaphore) sem = fifo_semaphore_new (2);  // two at a time
+ * g_autoptr(GError) error = NULL;
+ *
+ * if (fifo_semaphore_acquire (sem, NULL, &error))
+ *   {
+ *     // … one of two …
+ *     fifo_semaphore_release (sem);
+ *   }
+ * ```
+ *
+ * In Python, likewise:
+ *
+ * ```python
+ * sem = Fifo.Semaphore.new(2)  # two at a time
+ *
+ * with sem:
+ *     assert sem.props.value == 1  # … one of two …
+ * ```
  *
  * Since: 1.0
  */
@@ -82,22 +104,25 @@ fifo_semaphore_admit (FifoWaitQueue *queue,
 }
 
 static void
-fifo_semaphore_removed (FifoWaitQueue *queue,
-                        gboolean       was_head)
+fifo_semaphore_serve_queue (FifoWaitQueue *queue)
 {
-  if (was_head)
-    fifo_semaphore_serve (FIFO_SEMAPHORE_OF (queue));
+  fifo_semaphore_serve (FIFO_SEMAPHORE_OF (queue));
 }
 
+/* The value never wraps: at G_MAXUINT a permit cannot be taken back, and
+ * the grant stands (a cancellation that comes too late). */
 static gboolean
+fifo_semaphore_can_revoke (FifoWaitQueue *queue,
+                           FifoWaiter    *waiter)
+{
+  return FIFO_SEMAPHORE_OF (queue)->value < G_MAXUINT;
+}
+
+static void
 fifo_semaphore_revoke (FifoWaitQueue *queue,
                        FifoWaiter    *waiter)
 {
-  FifoSemaphore *self = FIFO_SEMAPHORE_OF (queue);
-
-  self->value++;
-  fifo_semaphore_serve (self);
-  return TRUE;
+  FIFO_SEMAPHORE_OF (queue)->value++;
 }
 
 static guint
@@ -128,7 +153,8 @@ fifo_semaphore_notify (FifoWaitQueue *queue,
 
 static const FifoWaitQueueClass fifo_semaphore_queue_class = {
   .admit = fifo_semaphore_admit,
-  .removed = fifo_semaphore_removed,
+  .serve = fifo_semaphore_serve_queue,
+  .can_revoke = fifo_semaphore_can_revoke,
   .revoke = fifo_semaphore_revoke,
   .collect = fifo_semaphore_collect,
   .notify = fifo_semaphore_notify,
@@ -273,13 +299,13 @@ fifo_semaphore_new_bounded (guint value)
  * fifo_semaphore_acquire_async:
  * @self: a `FifoSemaphore`
  * @cancellable: (nullable): a `GCancellable`
- * @callback: (scope async): called once a permit is acquired or the request
+ * @callback: (scope async) (closure user_data): called once a permit is acquired or the request
  *   cancelled
- * @user_data: (closure): data for @callback
+ * @user_data: data for @callback
  *
  * Queues a request for one permit. @callback runs exactly once, in the
- * thread-default main context of the calling thread and in a later
- * main-loop iteration, even when a permit is available now. Call
+ * thread-default main context of the calling thread, from its main loop,
+ * never from within this call, even when a permit is available now. Call
  * [method@Fifo.Semaphore.acquire_finish] from it.
  *
  * If @cancellable is cancelled before the permit was handed over, the
@@ -350,7 +376,7 @@ fifo_semaphore_acquire (FifoSemaphore  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return fifo_outcome_propagate (fifo_wait_queue_submit_sync (&self->queue, NULL, cancellable, NULL),
+  return fifo_outcome_propagate (&acquire_op, fifo_wait_queue_submit_sync (&self->queue, &acquire_op, NULL, cancellable, NULL),
                                  error);
 }
 
@@ -389,20 +415,22 @@ fifo_semaphore_try_acquire (FifoSemaphore *self)
  * Returns a permit, handing it to the next queued request if there is one.
  *
  * Releasing a bounded semaphore whose permits are all available is a
- * programmer error and changes nothing.
+ * programmer error and changes nothing; so is releasing a semaphore that
+ * already has %G_MAXUINT permits available, the most it can count.
  *
  * Since: 1.0
  */
 void
 fifo_semaphore_release (FifoSemaphore *self)
 {
-  gboolean over_bound;
+  gboolean over_bound, full;
 
   g_return_if_fail (FIFO_IS_SEMAPHORE (self));
 
   fifo_wait_queue_lock (&self->queue);
   over_bound = self->bounded && self->value >= self->bound;
-  if (!over_bound)
+  full = self->value == G_MAXUINT;
+  if (!over_bound && !full)
     {
       self->value++;
       fifo_semaphore_serve (self);
@@ -412,6 +440,9 @@ fifo_semaphore_release (FifoSemaphore *self)
   if (over_bound)
     g_critical ("%s: bounded semaphore %p released too many times (its bound is %u)",
                 G_STRFUNC, self, self->bound);
+  else if (full)
+    g_critical ("%s: semaphore %p already has G_MAXUINT permits, the most it can count",
+                G_STRFUNC, self);
 }
 
 /**

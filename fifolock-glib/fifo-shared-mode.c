@@ -12,6 +12,35 @@
  * shared holds coexist; a queued exclusive request still holds back every
  * shared request behind it.
  *
+ * In C:
+ *
+ * ```c
+ * g_autoptr(FifoLock) lock = fifo_lock_new ();
+ * g_autoptr(FifoLockMode) read = fifo_shared_mode_new ();
+ * g_autoptr(FifoLockMode) write = fifo_exclusive_mode_new ();
+ *
+ * g_assert_true (fifo_lock_try_acquire (lock, read));
+ * g_assert_true (fifo_lock_try_acquire (lock, read));    // readers share
+ * g_assert_false (fifo_lock_try_acquire (lock, write));  // a writer waits for both
+ * fifo_lock_release (lock, read);
+ * fifo_lock_release (lock, read);
+ * ```
+ *
+ * In JavaScript:
+ *
+ * ```js
+ * Gio._promisify(Fifo.Lock.prototype, 'acquire_async', 'acquire_finish');
+ *
+ * const lock = new Fifo.Lock();
+ * const read = new Fifo.SharedMode(), write = new Fifo.ExclusiveMode();
+ *
+ * lock.try_acquire(read);
+ * const writing = lock.acquire_async(write, null);  // queued behind the reader
+ * lock.release(read);
+ * await writing;
+ * lock.release(write);
+ * ```
+ *
  * Since: 1.0
  */
 
@@ -55,7 +84,7 @@ fifo_shared_mode_init (FifoSharedMode *self)
  * Creates a shared mode. One instance can serve every request of every
  * lock.
  *
- * Returns: (transfer full): a new `FifoSharedMode`
+ * Returns: (transfer full) (type FifoSharedMode): a new `FifoSharedMode`
  *
  * Since: 1.0
  */

@@ -2,6 +2,8 @@
 /*
  * The private waiting core every primitive is built on.
  *
+ * NOTES
+ *
  * A FifoWaitQueue is a mutex plus an intrusive FIFO of FifoWaiters. A
  * primitive embeds one and supplies a FifoWaitQueueClass: its policy. The
  * core owns everything else:
@@ -14,15 +16,46 @@
  *  - the cancellation rule: a grant that races with cancellation is either
  *    delivered as success, or taken back by the policy (revoke) and
  *    delivered as G_IO_ERROR_CANCELLED — never both, never stranded;
+ *  - passing over the waiters of a main context that is gone, giving back
+ *    what they hold;
  *  - blocking waits for worker threads, sharing the same paths;
  *  - property notifications and other deferred work, run once the queue is
  *    unlocked.
  *
+ * Locks. A queue's mutex is held for short sections that run no user code
+ * but a FifoLockMode's is_compatible — which, written in Python, waits for
+ * the interpreter lock. So a queue's mutex is *waited for* at the entry of
+ * a public function (and a binding releases its interpreter lock around
+ * those). Where the thread may be inside a GCancellable's emission or a
+ * finalizer (a GMainContext's, a binding's object being freed, holding the
+ * interpreter lock), the core only *tries* the mutex: what it has to do
+ * there — cancel a waiter, pass over a waiter of a dead context — is pushed
+ * onto the queue's inbox (lock-free), and whoever holds the mutex drains the
+ * inbox before it lets go (fifo_wait_queue_unlock()), so nothing is ever
+ * left behind.
+ *
+ * Once inside, a condition's policy takes its mutex's queue (nested, in the
+ * order below), and work deferred to after the unlock may take a
+ * condition's queue (a notification passed on): the holders of those two
+ * queues run no user code at all and wait for nothing, so waiting for them
+ * can never close a cycle. Every other lock of the library is a leaf: held
+ * for a few instructions, never while waiting for anything or calling out
+ * (a dispatcher's, a cancel watch's, the registries').
+ *
  * Lock order: a queue's mutex may be taken while another queue's mutex is
- * held only in the direction condition → mutex. Dispatcher and GMainContext
- * locks are leaves. No user code runs with a queue locked, except a
- * FifoLockMode's is_compatible, which is documented to be quick and never
- * to call back into the lock.
+ * held only in the direction condition → mutex. Leaf locks may be taken
+ * under a queue's mutex, never the other way round.
+ *
+ * GCancellable: one handler per cancellable, never disconnected (see
+ * fifo-cancel-watch-private.h). The core never calls g_cancellable_connect()
+ * nor g_cancellable_disconnect(), which wait for or lock against a running
+ * emission.
+ *
+ * Lifetimes: a waiter is reference-counted. Its first reference is its
+ * delivery's (the dispatcher's, the blocked thread's, or the pass-over's);
+ * a cancellation in progress holds another. References to other objects
+ * (the source object, the policy's data, the dispatcher) are dropped only
+ * with no queue locked, since dropping one may run user code.
  */
 #pragma once
 
@@ -35,33 +68,61 @@ typedef struct _FifoWaitQueue      FifoWaitQueue;
 typedef struct _FifoWaitQueueClass FifoWaitQueueClass;
 typedef struct _FifoDispatcher     FifoDispatcher;
 typedef struct _FifoDeferred       FifoDeferred;
+typedef struct _FifoCancelWatch    FifoCancelWatch;
+
+/* One FIFO of waiters. A queue has one; a primitive that needs several
+ * under one lock (a FifoQueue's getters, putters and joiners) gives it an
+ * array of them: a waiter is in one at a time. */
+typedef struct
+{
+  FifoWaiter *head;
+  FifoWaiter *tail;
+  guint       length;
+} FifoWaitList;
 
 /* What a waiter is waiting for: the _async function that started it (the
  * GAsyncResult's source tag) and the policy it was submitted to, whose
  * cancel and revoke hooks apply even after a transfer to another queue.
- * An internal step of a longer operation (whose user data is the library's
- * own state) names how to free that state should its callback never run,
- * its main context being gone. One static record per operation keeps the
- * waiter small. */
+ * An operation whose waiter's data.pointer is a payload (an item got from a
+ * queue) says so: the payload is the result's until _finish takes it, and
+ * the policy's free_payload() frees it if nobody does. An internal step of
+ * a longer operation (whose user data is the library's own state) names how
+ * to free that state should its callback never run, its main context being
+ * gone. One static record per operation keeps the waiter small, and
+ * outlives every waiter. */
 typedef struct
 {
   gpointer                  source_tag;
   const FifoWaitQueueClass *klass;
   GDestroyNotify            free_orphaned_user_data;
+  gboolean                  delivers_payload;
 } FifoOperation;
 
+/* Success, cancellation, or a failure of the policy's own: failure n is
+ * FIFO_OUTCOME_FAILURE (n), which its set_error() turns into a GError. */
 typedef enum {
   FIFO_OUTCOME_SUCCESS,
   FIFO_OUTCOME_CANCELLED,
-  FIFO_OUTCOME_BROKEN_BARRIER,
+  FIFO_OUTCOME_FAILED,
 } FifoOutcome;
+
+#define FIFO_OUTCOME_FAILURE(code) ((FifoOutcome) (FIFO_OUTCOME_FAILED + (code)))
+
+/* What a waiter carries: the policy's (FifoLock: its mode; a queue: its
+ * item), or the value delivered (a barrier's arrival index). */
+typedef union
+{
+  gpointer pointer;
+  gint64   value;
+} FifoWaiterData;
 
 typedef enum {
   FIFO_WAITER_NEW,        /* created, or in transfer, not yet admitted */
   FIFO_WAITER_QUEUED,     /* linked into waiter->queue */
-  FIFO_WAITER_READY,      /* completed, its delivery pending */
-  FIFO_WAITER_REVOKING,   /* a cancellation is taking the grant back */
-  FIFO_WAITER_DELIVERED,  /* outcome final, handed to the caller */
+  FIFO_WAITER_READY,      /* completed with waiter->outcome, its delivery pending */
+  FIFO_WAITER_REVOKED,    /* completed with success, then cancelled: its grant
+                           * was taken back; delivered as cancelled */
+  FIFO_WAITER_DELIVERED,  /* outcome final, handed to the caller (or passed over) */
 } FifoWaiterState;
 
 /* Bits of FifoWaitQueue.changed; bit 0 is the core's, the rest the policy's. */
@@ -70,24 +131,33 @@ typedef enum {
 
 struct _FifoWaiter
 {
-  FifoWaiter                *prev;
-  FifoWaiter                *next;          /* wait queue, then ready list */
+  FifoWaiter                *prev;          /* wait queue, then a queue's list
+                                             * of waiters passed over */
+  FifoWaiter                *next;          /* wait queue, ready list, then a
+                                             * queue's pass-over inbox */
   FifoWaitQueue             *queue;         /* atomic: whose lock guards it */
   const FifoOperation       *op;
-  GObject                   *source_object; /* strong */
+  /* Strong. Moved into the result at delivery only if nobody else holds a
+   * reference to the waiter (a cancellation in progress), so it is there
+   * whenever anyone but the delivery looks at the waiter. */
+  GObject                   *source_object;
   GAsyncReadyCallback        callback;      /* NULL for a blocking wait */
   gpointer                   user_data;     /* a FifoSyncWait when blocking */
   FifoDispatcher            *dispatcher;    /* strong; NULL when blocking */
-  GCancellable              *cancellable;   /* strong */
-  gulong                     cancelled_id;
-  union {
-    gpointer pointer;                       /* the policy's (FifoLock: its mode) */
-    gint64   value;                         /* delivered as the result's value */
-  } data;
+  FifoCancelWatch           *watch;         /* strong; NULL if not cancellable */
+  /* In the watch's list (guarded by its lock) while watched; then in a
+   * queue's cancel inbox, or its list of waiters to release. */
+  FifoWaiter                *watch_prev;
+  FifoWaiter                *watch_next;
+  FifoWaiterData             data;
+  gint                       ref_count;     /* atomic */
   gint                       state;         /* atomic FifoWaiterState */
   guint8                     outcome;       /* FifoOutcome */
-  guint8                     cancel_requested : 1; /* guarded by the queue lock */
-  guint8                     data_is_object : 1;
+  /* Each guarded by its own lock, so each in a byte of its own. */
+  guint8                     cancel_requested : 1; /* the queue's lock */
+  guint8                     data_is_object : 1;   /* set when made */
+  guint8                     list;                 /* the queue's lock: which FifoWaitList */
+  guint8                     watched;              /* the watch's lock */
 };
 
 struct _FifoWaitQueueClass
@@ -95,43 +165,60 @@ struct _FifoWaitQueueClass
   /* Locked. Decide for a newly submitted (or transferred) waiter: complete
    * it now with fifo_waiter_complete(), or fifo_wait_queue_push_tail() it.
    * Required. */
-  void     (*admit)   (FifoWaitQueue *queue,
-                       FifoWaiter    *waiter);
+  void     (*admit)      (FifoWaitQueue *queue,
+                          FifoWaiter    *waiter);
 
   /* Locked (@queue is the waiter's current queue). @waiter, queued, is
    * being cancelled. Default (NULL): unlink it, complete it with
-   * FIFO_OUTCOME_CANCELLED, then call removed(). */
-  void     (*cancel)  (FifoWaitQueue *queue,
-                       FifoWaiter    *waiter);
+   * FIFO_OUTCOME_CANCELLED and, if it was the head, serve(). */
+  void     (*cancel)     (FifoWaitQueue *queue,
+                          FifoWaiter    *waiter);
 
-  /* Locked. A queued waiter was removed by cancellation. @was_head tells
-   * whether the head changed, so that a policy may grant the new head. */
-  void     (*removed) (FifoWaitQueue *queue,
-                       gboolean       was_head);
+  /* Locked. Grant what has become possible: the head changed, or a grant
+   * was given back. Optional. */
+  void     (*serve)      (FifoWaitQueue *queue);
 
-  /* Locked (@queue is the waiter's current queue). @waiter was completed
-   * with success but not delivered yet and is cancelled. Take the grant
-   * back (handing it on) and return TRUE: it is then delivered as
-   * cancelled. NULL or FALSE: the grant stands. */
-  gboolean (*revoke)  (FifoWaitQueue *queue,
-                       FifoWaiter    *waiter);
+  /* Locked. @waiter was completed with success but not delivered yet, and
+   * is cancelled: may its grant be taken back? Must change nothing.
+   * Default (NULL): yes, if there is a revoke(). */
+  gboolean (*can_revoke) (FifoWaitQueue *queue,
+                          FifoWaiter    *waiter);
+
+  /* Locked (@queue is the waiter's current queue). The core has claimed
+   * @waiter's grant back (it is delivered as cancelled): give it back.
+   * The core then calls serve(). NULL: a grant always stands. */
+  void     (*revoke)     (FifoWaitQueue *queue,
+                          FifoWaiter    *waiter);
 
   /* Locked. @waiter was completed, with any outcome, but will never be
    * delivered: its main context is gone. Give back whatever it holds for
-   * its caller. Default (NULL): revoke() if it succeeded. */
-  void     (*abandon) (FifoWaitQueue *queue,
-                       FifoWaiter    *waiter);
+   * its caller (fifo_waiter_get_outcome() tells what it got). Default
+   * (NULL): revoke() and serve() if it succeeded and can_revoke(). */
+  void     (*abandon)    (FifoWaitQueue *queue,
+                          FifoWaiter    *waiter);
 
   /* Locked, at the end of every locked section: compare the policy's
    * properties with what was last notified and return their bits to
    * notify. Optional. (The core watches the length itself.) */
-  guint    (*collect) (FifoWaitQueue *queue);
+  guint    (*collect)    (FifoWaitQueue *queue);
 
   /* Unlocked, after a locked section that had bits to notify: emit the
    * property notifications on the owner. Optional. */
-  void     (*notify)  (FifoWaitQueue *queue,
-                       GObject       *owner,
-                       guint          changed);
+  void     (*notify)     (FifoWaitQueue *queue,
+                          GObject       *owner,
+                          guint          changed);
+
+  /* Any thread, nothing locked. Sets @error for the policy's failure
+   * @code (the outcome FIFO_OUTCOME_FAILURE (code)). Required if the
+   * policy fails waiters. */
+  void     (*set_error)  (guint          code,
+                          GError       **error);
+
+  /* Any thread, nothing locked. Frees a payload nobody took: of a result
+   * never finished, of a waiter passed over. @owner is the primitive.
+   * Required if an operation delivers a payload. */
+  void     (*free_payload) (GObject     *owner,
+                            gpointer     payload);
 };
 
 struct _FifoWaitQueue
@@ -139,21 +226,35 @@ struct _FifoWaitQueue
   GMutex                    mutex;
   const FifoWaitQueueClass *klass;
   GObject                  *owner;     /* not a ref: the queue lives in it */
-  FifoWaiter               *head;
-  FifoWaiter               *tail;
-  guint                     length;
+  FifoWaitList             *lists;     /* &list, or the policy's array */
+  guint                     n_lists;
+  FifoWaitList              list;
+  guint                     length;    /* in all lists */
   guint                     notified_length;
   guint                     changed;   /* FIFO_WAIT_QUEUE_CHANGED_* */
-  FifoWaiter               *orphans;   /* completed for a dead context */
-  FifoDeferred             *deferred;  /* to run once unlocked */
   guint                     n_wakeups;
   FifoDispatcher           *wakeups[4]; /* to wake once unlocked */
+  FifoDeferred             *deferred;  /* to run once unlocked */
+  /* Waiters to release once unlocked: done with by a cancellation (through
+   * ->watch_next, the cancellation's link), and passed over (through
+   * ->prev: a completed waiter is in no queue; its ->watch_next may still
+   * be a cancellation's). */
+  FifoWaiter               *released;
+  FifoWaiter               *passed;
+  /* Work handed to whoever holds the mutex (atomic, lock-free pushes): */
+  FifoWaiter               *cancel_inbox;  /* to cancel, through ->watch_next */
+  FifoWaiter               *pass_inbox;    /* to pass over, through ->next */
 };
 
 void        fifo_wait_queue_init          (FifoWaitQueue            *queue,
                                            const FifoWaitQueueClass *klass,
                                            GObject                  *owner);
 void        fifo_wait_queue_clear         (FifoWaitQueue            *queue);
+/* For a policy with several lists: @lists (which the owner keeps, all
+ * empty) replaces the queue's one. */
+void        fifo_wait_queue_set_lists     (FifoWaitQueue            *queue,
+                                           FifoWaitList             *lists,
+                                           guint                     n_lists);
 
 static inline void
 fifo_wait_queue_lock (FifoWaitQueue *queue)
@@ -161,25 +262,44 @@ fifo_wait_queue_lock (FifoWaitQueue *queue)
   g_mutex_lock (&queue->mutex);
 }
 
-/* Unlocks, then wakes dispatchers, notifies properties and runs deferred
- * work — all of it outside the lock. The caller keeps the queue's owner
- * alive until it returns (a public method's caller does). */
+/* Unlocks, then wakes dispatchers, notifies properties, runs deferred work
+ * and releases waiters — all of it outside the lock — and drains the inbox.
+ * The caller keeps the queue's owner alive until it returns (a public
+ * method's caller does). */
 void        fifo_wait_queue_unlock_slow   (FifoWaitQueue            *queue);
+
+/* Takes the mutex if it is free and does the inbox's work, as long as
+ * there is some. */
+void        fifo_wait_queue_drain         (FifoWaitQueue            *queue);
+
+static inline gboolean
+fifo_wait_queue_has_inbox (FifoWaitQueue *queue)
+{
+  return g_atomic_pointer_get (&queue->cancel_inbox) != NULL ||
+         g_atomic_pointer_get (&queue->pass_inbox) != NULL;
+}
 
 static inline void
 fifo_wait_queue_unlock (FifoWaitQueue *queue)
 {
   /* Nothing to do outside the lock: the common case of try and release. */
   if (queue->n_wakeups == 0 && queue->changed == 0 && queue->klass->collect == NULL &&
-      queue->orphans == NULL && queue->deferred == NULL)
-    g_mutex_unlock (&queue->mutex);
+      queue->deferred == NULL && queue->released == NULL && queue->passed == NULL)
+    {
+      g_mutex_unlock (&queue->mutex);
+      /* Work pushed while we held it is ours to do (see NOTES). */
+      if (G_UNLIKELY (fifo_wait_queue_has_inbox (queue)))
+        fifo_wait_queue_drain (queue);
+    }
   else
-    fifo_wait_queue_unlock_slow (queue);
+    {
+      fifo_wait_queue_unlock_slow (queue);
+    }
 }
 
 /* Unlocks @inner, a queue locked inside @outer's locked section, leaving
- * its wake-ups, notifications and deferred work to @outer's unlock, so
- * that no user code runs while @outer is locked. */
+ * its wake-ups, notifications, deferred work and inbox to @outer's unlock,
+ * so that no user code runs while @outer is locked. */
 void        fifo_wait_queue_unlock_into   (FifoWaitQueue            *inner,
                                            FifoWaitQueue            *outer);
 
@@ -188,19 +308,24 @@ void        fifo_wait_queue_defer         (FifoWaitQueue            *queue,
                                            GDestroyNotify            func,
                                            gpointer                  data);
 
+/* The first list's head, or NULL: most policies have only that one. */
 static inline FifoWaiter *
 fifo_wait_queue_peek_head (FifoWaitQueue *queue)
 {
-  return queue->head;
+  return queue->lists[0].head;
 }
 
 static inline gboolean
 fifo_wait_queue_is_empty (FifoWaitQueue *queue)
 {
-  return queue->head == NULL;
+  return queue->lists[0].head == NULL;
 }
 
+/* Locked. Appends @waiter to the first list / to list @list. */
 void        fifo_wait_queue_push_tail     (FifoWaitQueue            *queue,
+                                           FifoWaiter               *waiter);
+void        fifo_wait_queue_push_tail_to  (FifoWaitQueue            *queue,
+                                           guint                     list,
                                            FifoWaiter               *waiter);
 guint       fifo_wait_queue_get_length    (FifoWaitQueue            *queue);
 
@@ -211,8 +336,16 @@ void        fifo_waiter_complete          (FifoWaitQueue            *queue,
                                            FifoWaiter               *waiter,
                                            FifoOutcome               outcome);
 
-/* Locked. Completes every queued waiter, in FIFO order, with @outcome. */
+/* Locked. What a completed waiter got: its outcome, or cancelled if its
+ * grant was taken back. */
+FifoOutcome fifo_waiter_get_outcome       (FifoWaiter               *waiter);
+
+/* Locked. Completes every waiter of the first list / of list @list, in
+ * FIFO order, with @outcome. */
 void        fifo_wait_queue_complete_all  (FifoWaitQueue            *queue,
+                                           FifoOutcome               outcome);
+void        fifo_wait_list_complete_all   (FifoWaitQueue            *queue,
+                                           guint                     list,
                                            FifoOutcome               outcome);
 
 /* Locked, both queues (its current one first, see the lock order). Takes
@@ -246,6 +379,7 @@ void        fifo_wait_queue_submit_done   (FifoWaitQueue            *queue,
 void        fifo_wait_queue_submit_to     (FifoWaitQueue            *queue,
                                            const FifoOperation      *op,
                                            FifoDispatcher           *dispatcher,
+                                           gpointer                  data,
                                            GCancellable             *cancellable,
                                            GAsyncReadyCallback       callback,
                                            gpointer                  user_data);
@@ -256,20 +390,35 @@ void        fifo_wait_queue_submit_done_to (FifoWaitQueue           *queue,
                                             GAsyncReadyCallback      callback,
                                             gpointer                 user_data);
 
-/* Waits, blocking the calling thread. @data is borrowed. Returns the
- * outcome; @value receives the waiter's delivered value. */
+/* Waits, blocking the calling thread, as @op. @data is borrowed (or, for an
+ * operation that delivers a payload, the waiter's until it is granted).
+ * Returns the outcome; @delivered receives the waiter's data then (the
+ * payload, which is the caller's, or the value). */
 FifoOutcome fifo_wait_queue_submit_sync   (FifoWaitQueue            *queue,
+                                           const FifoOperation      *op,
                                            gpointer                  data,
                                            GCancellable             *cancellable,
-                                           gint64                   *value);
+                                           FifoWaiterData           *delivered);
 
-/* The dispatcher's side. */
-FifoOutcome fifo_waiter_settle            (FifoWaiter               *waiter);
-void        fifo_waiter_free              (FifoWaiter               *waiter);
-void        fifo_waiter_abandon           (FifoWaiter               *waiter);
+/* The dispatcher's side. Makes @waiter's outcome final and returns it,
+ * with the data it delivers: its payload (which the caller takes) or its
+ * value — nothing if a cancellation took its grant back, whose policy owns
+ * the payload then. */
+FifoOutcome fifo_waiter_settle            (FifoWaiter               *waiter,
+                                           FifoWaiterData           *delivered);
+void        fifo_waiter_unref             (FifoWaiter               *waiter);
+/* From anywhere, a finalizer included: passes @waiter over (it takes the
+ * caller's reference), now if its queue is free, or else by whoever holds
+ * it. */
+void        fifo_waiter_pass_over         (FifoWaiter               *waiter);
 
-/* Turns an outcome into the caller-visible result. */
-gboolean    fifo_outcome_propagate        (FifoOutcome               outcome,
+/* The cancel watch's side: cancels @waiter, now if its queue is free, or
+ * else by whoever holds it. Takes the caller's reference. */
+void        fifo_waiter_request_cancel    (FifoWaiter               *waiter);
+
+/* Turns an outcome of @op into the caller-visible result. */
+gboolean    fifo_outcome_propagate        (const FifoOperation      *op,
+                                           FifoOutcome               outcome,
                                            GError                  **error);
 
 G_END_DECLS

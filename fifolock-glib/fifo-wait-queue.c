@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* See fifo-wait-queue-private.h for the design and its invariants. */
 #include "config.h"
 
+#include "fifo-cancel-watch-private.h"
 #include "fifo-dispatcher-private.h"
-#include "fifo-error.h"
 #include "fifo-i18n-private.h"
+#include "fifo-thread-private.h"
 #include "fifo-wait-queue-private.h"
 
-/* A blocking wait: the waiter lives on the waiting thread's stack. */
+/* A blocking wait: lives on the waiting thread's stack, touched only by
+ * the completion, under the queue's lock. */
 typedef struct
 {
   GMutex   mutex;
@@ -21,51 +24,11 @@ struct _FifoDeferred
   gpointer        data;
 };
 
+/* ---- Waiters: allocation, reuse, references ------------------------------ */
+
 /* Freed waiters kept for reuse by the thread that freed them: a hand-off
  * chain frees one waiter and allocates the next on the same thread. */
 #define WAITER_POOL_MAX 64
-
-typedef struct
-{
-  FifoWaiter *free;   /* linked through ->next */
-  guint       n_free;
-} WaiterPool;
-
-static _Thread_local WaiterPool *thread_pool;
-
-static void
-waiter_pool_free (gpointer data)
-{
-  WaiterPool *pool = data;
-
-  thread_pool = NULL;  /* this runs on the exiting thread */
-  while (pool->free != NULL)
-    {
-      FifoWaiter *waiter = pool->free;
-
-      pool->free = waiter->next;
-      g_slice_free (FifoWaiter, waiter);
-    }
-  g_free (pool);
-}
-
-static GPrivate waiter_pool = G_PRIVATE_INIT (waiter_pool_free);
-
-static FifoWaiter *
-fifo_waiter_alloc (void)
-{
-  WaiterPool *pool = thread_pool;
-  FifoWaiter *waiter;
-
-  if (pool == NULL || pool->free == NULL)
-    return g_slice_new0 (FifoWaiter);
-
-  waiter = pool->free;
-  pool->free = waiter->next;
-  pool->n_free--;
-  memset (waiter, 0, sizeof *waiter);
-  return waiter;
-}
 
 #if defined (__SANITIZE_ADDRESS__)
 # define FIFO_UNDER_ASAN 1
@@ -94,39 +57,90 @@ waiter_pool_enabled (void)
 #endif
 }
 
+static FifoWaiter *
+fifo_waiter_alloc (void)
+{
+  FifoThread *thread = fifo_thread_current;
+  FifoWaiter *waiter;
+
+  if (thread == NULL || thread->free_waiters == NULL)
+    {
+      waiter = g_slice_new0 (FifoWaiter);
+    }
+  else
+    {
+      waiter = thread->free_waiters;
+      thread->free_waiters = waiter->next;
+      thread->n_free_waiters--;
+      memset (waiter, 0, sizeof *waiter);
+    }
+
+  waiter->ref_count = 1;  /* its delivery's */
+  return waiter;
+}
+
 static void
 fifo_waiter_recycle (FifoWaiter *waiter)
 {
-  WaiterPool *pool = thread_pool;
+  FifoThread *thread;
 
-  if (G_UNLIKELY (pool == NULL))
-    {
-      if (!waiter_pool_enabled ())
-        {
-          g_slice_free (FifoWaiter, waiter);
-          return;
-        }
-
-      pool = g_new0 (WaiterPool, 1);
-      g_private_set (&waiter_pool, pool);
-      thread_pool = pool;
-    }
-
-  if (pool->n_free >= WAITER_POOL_MAX)
+  if (!waiter_pool_enabled ())
     {
       g_slice_free (FifoWaiter, waiter);
       return;
     }
 
-  waiter->next = pool->free;
-  pool->free = waiter;
-  pool->n_free++;
+  thread = fifo_thread_get ();
+  if (thread->n_free_waiters >= WAITER_POOL_MAX)
+    {
+      g_slice_free (FifoWaiter, waiter);
+      return;
+    }
+
+  waiter->next = thread->free_waiters;
+  thread->free_waiters = waiter;
+  thread->n_free_waiters++;
 }
 
-/* Orphans found while another is being abandoned on this thread are queued
- * here, so that a long chain of them is handed on in a loop, not by
- * recursion. */
-static _Thread_local FifoWaiter **abandoning;
+void
+fifo_waiter_pool_clear (FifoThread *thread)
+{
+  while (thread->free_waiters != NULL)
+    {
+      FifoWaiter *waiter = thread->free_waiters;
+
+      thread->free_waiters = waiter->next;
+      g_slice_free (FifoWaiter, waiter);
+    }
+  thread->n_free_waiters = 0;
+}
+
+/* Never with a queue locked: the last reference drops the waiter's own,
+ * which may finalize objects and run their owners' code. */
+void
+fifo_waiter_unref (FifoWaiter *waiter)
+{
+  if (!g_atomic_int_dec_and_test (&waiter->ref_count))
+    return;
+
+  g_assert (!waiter->watched);
+  g_clear_pointer (&waiter->watch, fifo_cancel_watch_unref);
+  g_clear_object (&waiter->source_object);
+  if (waiter->data_is_object)
+    g_clear_object ((GObject **) &waiter->data.pointer);
+  g_clear_pointer (&waiter->dispatcher, fifo_dispatcher_unref);
+  fifo_waiter_recycle (waiter);
+}
+
+/* Not cancellable any more. */
+static void
+fifo_waiter_unwatch (FifoWaiter *waiter)
+{
+  if (waiter->watch != NULL)
+    fifo_cancel_watch_remove (waiter->watch, waiter);
+}
+
+/* ---- Queues ---------------------------------------------------------------- */
 
 void
 fifo_wait_queue_init (FifoWaitQueue            *queue,
@@ -139,36 +153,37 @@ fifo_wait_queue_init (FifoWaitQueue            *queue,
   g_mutex_init (&queue->mutex);
   queue->klass = klass;
   queue->owner = owner;
+  queue->lists = &queue->list;
+  queue->n_lists = 1;
+}
+
+void
+fifo_wait_queue_set_lists (FifoWaitQueue *queue,
+                           FifoWaitList  *lists,
+                           guint          n_lists)
+{
+  g_assert (queue->length == 0 && n_lists > 0 && n_lists <= G_MAXUINT8);
+
+  memset (lists, 0, n_lists * sizeof *lists);
+  queue->lists = lists;
+  queue->n_lists = n_lists;
 }
 
 void
 fifo_wait_queue_clear (FifoWaitQueue *queue)
 {
   /* Every waiter holds a reference to its queue's owner. */
-  g_assert (queue->head == NULL);
-  g_assert (queue->n_wakeups == 0 && queue->orphans == NULL && queue->deferred == NULL);
+  g_assert (queue->length == 0);
+  g_assert (queue->n_wakeups == 0 && queue->deferred == NULL);
+  g_assert (queue->released == NULL && queue->passed == NULL);
+  g_assert (queue->cancel_inbox == NULL && queue->pass_inbox == NULL);
 
   g_mutex_clear (&queue->mutex);
 }
 
-static FifoWaitQueue *
-fifo_waiter_lock_queue (FifoWaiter *waiter)
-{
-  for (;;)
-    {
-      FifoWaitQueue *queue = g_atomic_pointer_get (&waiter->queue);
-
-      fifo_wait_queue_lock (queue);
-      /* A transfer changes it with both queues locked. */
-      if (g_atomic_pointer_get (&waiter->queue) == queue)
-        return queue;
-      g_mutex_unlock (&queue->mutex);
-    }
-}
-
-static void fifo_wait_queue_abandon_orphans (FifoWaiter *orphans);
 static void fifo_wait_queue_add_wakeup (FifoWaitQueue  *queue,
                                         FifoDispatcher *dispatcher);
+static void fifo_wait_queue_process_inbox (FifoWaitQueue *queue);
 
 /* Locked. What the properties' observers must hear about: the policy's
  * changes, and the length (every primitive's n-waiting) if it moved. */
@@ -240,15 +255,104 @@ fifo_deferred_notify (gpointer data)
   g_free (notify);
 }
 
+typedef struct
+{
+  FifoWaitQueue *queue;
+  GObject       *owner;
+} DeferredDrain;
+
+static void
+fifo_deferred_drain (gpointer data)
+{
+  DeferredDrain *drain = data;
+
+  fifo_wait_queue_drain (drain->queue);
+  g_object_unref (drain->owner);
+  g_free (drain);
+}
+
+/* Locked (@queue). Drains @other once @queue is unlocked. */
+static void
+fifo_wait_queue_defer_drain (FifoWaitQueue *queue,
+                             FifoWaitQueue *other)
+{
+  DeferredDrain *drain = g_new (DeferredDrain, 1);
+
+  drain->queue = other;
+  drain->owner = g_object_ref (other->owner);
+  fifo_wait_queue_defer (queue, fifo_deferred_drain, drain);
+}
+
+/* Unlocked. What was put aside to release: the references of waiters a
+ * cancellation is done with, and those passed over, with what was their
+ * caller's. */
+static void
+fifo_waiter_release_lists (FifoWaiter *released,
+                           FifoWaiter *passed)
+{
+  while (released != NULL)
+    {
+      FifoWaiter *waiter = released;
+
+      released = waiter->watch_next;
+      waiter->watch_next = NULL;
+      fifo_waiter_unref (waiter);
+    }
+
+  while (passed != NULL)
+    {
+      FifoWaiter *waiter = passed;
+
+      passed = waiter->prev;
+      waiter->prev = NULL;
+      /* A payload its policy did not take back: nobody's now. */
+      if (waiter->op->delivers_payload && waiter->data.pointer != NULL)
+        waiter->op->klass->free_payload (waiter->source_object,
+                                         g_steal_pointer (&waiter->data.pointer));
+      if (waiter->op->free_orphaned_user_data != NULL)
+        waiter->op->free_orphaned_user_data (waiter->user_data);
+      fifo_waiter_unref (waiter);
+    }
+}
+
+/* Locked. A cancellation is done with @waiter: drops its reference once
+ * @queue is unlocked. */
+static void
+fifo_waiter_release_later (FifoWaitQueue *queue,
+                           FifoWaiter    *waiter)
+{
+  waiter->watch_next = queue->released;
+  queue->released = waiter;
+}
+
+/* Locked. @waiter was passed over: drops its delivery's reference, and
+ * what it held for its caller, once @queue is unlocked. */
+static void
+fifo_waiter_release_passed_later (FifoWaitQueue *queue,
+                                  FifoWaiter    *waiter)
+{
+  waiter->prev = queue->passed;
+  queue->passed = waiter;
+}
+
 void
 fifo_wait_queue_unlock_slow (FifoWaitQueue *queue)
 {
   FifoDispatcher *wakeups[G_N_ELEMENTS (queue->wakeups)];
-  guint n_wakeups = queue->n_wakeups;
-  guint changed = fifo_wait_queue_collect (queue);
-  FifoWaiter *orphans = g_steal_pointer (&queue->orphans);
-  FifoDeferred *deferred = g_steal_pointer (&queue->deferred);
+  guint n_wakeups;
+  guint changed;
+  FifoDeferred *deferred;
+  FifoWaiter *released, *passed;
 
+  /* Whatever was pushed meanwhile is done in this locked section. */
+  if (fifo_wait_queue_has_inbox (queue))
+    fifo_wait_queue_process_inbox (queue);
+
+  n_wakeups = queue->n_wakeups;
+  changed = fifo_wait_queue_collect (queue);
+  deferred = g_steal_pointer (&queue->deferred);
+  released = g_steal_pointer (&queue->released);
+  passed = g_steal_pointer (&queue->passed);
   if (n_wakeups > 0)
     {
       memcpy (wakeups, queue->wakeups, n_wakeups * sizeof wakeups[0]);
@@ -268,17 +372,22 @@ fifo_wait_queue_unlock_slow (FifoWaitQueue *queue)
     queue->klass->notify (queue, queue->owner, changed);
 
   fifo_deferred_run (deferred);
+  fifo_waiter_release_lists (released, passed);
 
-  if (orphans != NULL)
-    fifo_wait_queue_abandon_orphans (orphans);
+  if (G_UNLIKELY (fifo_wait_queue_has_inbox (queue)))
+    fifo_wait_queue_drain (queue);
 }
 
 void
 fifo_wait_queue_unlock_into (FifoWaitQueue *inner,
                              FifoWaitQueue *outer)
 {
-  guint changed = fifo_wait_queue_collect (inner);
+  guint changed;
 
+  if (fifo_wait_queue_has_inbox (inner))
+    fifo_wait_queue_process_inbox (inner);
+
+  changed = fifo_wait_queue_collect (inner);
   if (changed != 0)
     {
       DeferredNotify *notify = g_new (DeferredNotify, 1);
@@ -295,26 +404,39 @@ fifo_wait_queue_unlock_into (FifoWaitQueue *inner,
     fifo_wait_queue_add_wakeup (outer, inner->wakeups[i]);  /* takes the ref */
   inner->n_wakeups = 0;
 
-  while (inner->orphans != NULL)
+  while (inner->released != NULL)
     {
-      FifoWaiter *orphan = inner->orphans;
+      FifoWaiter *waiter = inner->released;
 
-      inner->orphans = orphan->next;
-      orphan->next = outer->orphans;
-      outer->orphans = orphan;
+      inner->released = waiter->watch_next;
+      fifo_waiter_release_later (outer, waiter);
+    }
+  while (inner->passed != NULL)
+    {
+      FifoWaiter *waiter = inner->passed;
+
+      inner->passed = waiter->prev;
+      fifo_waiter_release_passed_later (outer, waiter);
     }
 
   g_mutex_unlock (&inner->mutex);
+
+  /* Pushed after the check above, while we held it: ours to drain, but not
+   * with @outer locked. */
+  if (fifo_wait_queue_has_inbox (inner))
+    fifo_wait_queue_defer_drain (outer, inner);
 }
 
 static void
 fifo_wait_queue_unlink (FifoWaitQueue *queue,
                         FifoWaiter    *waiter)
 {
+  FifoWaitList *list = &queue->lists[waiter->list];
+
   if (waiter->prev != NULL)
     waiter->prev->next = waiter->next;
   else
-    queue->head = waiter->next;
+    list->head = waiter->next;
 
   if (waiter->next != NULL)
     {
@@ -327,30 +449,43 @@ fifo_wait_queue_unlink (FifoWaitQueue *queue,
 #endif
     }
   else
-    queue->tail = waiter->prev;
+    list->tail = waiter->prev;
 
   waiter->prev = waiter->next = NULL;
+  list->length--;
   queue->length--;
   queue->changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+}
+
+void
+fifo_wait_queue_push_tail_to (FifoWaitQueue *queue,
+                              guint          list_index,
+                              FifoWaiter    *waiter)
+{
+  FifoWaitList *list = &queue->lists[list_index];
+
+  g_assert (waiter->queue == queue && list_index < queue->n_lists);
+
+  waiter->list = list_index;
+  waiter->next = NULL;
+  waiter->prev = list->tail;
+  if (list->tail != NULL)
+    list->tail->next = waiter;
+  else
+    list->head = waiter;
+  list->tail = waiter;
+  list->length++;
+  queue->length++;
+  queue->changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+
+  g_atomic_int_set (&waiter->state, FIFO_WAITER_QUEUED);
 }
 
 void
 fifo_wait_queue_push_tail (FifoWaitQueue *queue,
                            FifoWaiter    *waiter)
 {
-  g_assert (waiter->queue == queue);
-
-  waiter->next = NULL;
-  waiter->prev = queue->tail;
-  if (queue->tail != NULL)
-    queue->tail->next = waiter;
-  else
-    queue->head = waiter;
-  queue->tail = waiter;
-  queue->length++;
-  queue->changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
-
-  g_atomic_int_set (&waiter->state, FIFO_WAITER_QUEUED);
+  fifo_wait_queue_push_tail_to (queue, 0, waiter);
 }
 
 guint
@@ -360,7 +495,7 @@ fifo_wait_queue_get_length (FifoWaitQueue *queue)
 
   fifo_wait_queue_lock (queue);
   length = queue->length;
-  g_mutex_unlock (&queue->mutex);
+  fifo_wait_queue_unlock (queue);
 
   return length;
 }
@@ -387,6 +522,92 @@ fifo_wait_queue_add_wakeup (FifoWaitQueue  *queue,
       fifo_dispatcher_unref (dispatcher);
     }
 }
+
+/* ---- The inbox: work handed to whoever holds the mutex ---------------------- */
+
+/* A lock-free push (a Treiber stack); the holder takes the whole stack at
+ * once, so there is no ABA. */
+#define INBOX_PUSH(inbox, waiter, link)                                        \
+  G_STMT_START {                                                               \
+    FifoWaiter *inbox_head_;                                                   \
+    do                                                                         \
+      {                                                                        \
+        inbox_head_ = g_atomic_pointer_get (inbox);                            \
+        (waiter)->link = inbox_head_;                                          \
+      }                                                                        \
+    while (!g_atomic_pointer_compare_and_exchange ((inbox), inbox_head_, (waiter))); \
+  } G_STMT_END
+
+/* The stack is newest first: served oldest first. */
+#define INBOX_TAKE(inbox, link, result)                                        \
+  G_STMT_START {                                                               \
+    FifoWaiter *inbox_list_ = g_atomic_pointer_exchange ((inbox), NULL);       \
+    (result) = NULL;                                                           \
+    while (inbox_list_ != NULL)                                                \
+      {                                                                        \
+        FifoWaiter *inbox_next_ = inbox_list_->link;                           \
+        inbox_list_->link = (result);                                          \
+        (result) = inbox_list_;                                                \
+        inbox_list_ = inbox_next_;                                             \
+      }                                                                        \
+  } G_STMT_END
+
+static void fifo_waiter_cancel_locked    (FifoWaitQueue *queue,
+                                          FifoWaiter    *waiter);
+static void fifo_waiter_pass_over_locked (FifoWaitQueue *queue,
+                                          FifoWaiter    *waiter);
+
+/* Locked. Does what was pushed, and what doing it pushes in turn (a pass
+ * over that grants to another waiter of a dead context), in a loop: a
+ * chain of them runs in constant stack. */
+static void
+fifo_wait_queue_process_inbox (FifoWaitQueue *queue)
+{
+  while (fifo_wait_queue_has_inbox (queue))
+    {
+      FifoWaiter *cancels, *passes;
+
+      INBOX_TAKE (&queue->cancel_inbox, watch_next, cancels);
+      while (cancels != NULL)
+        {
+          FifoWaiter *waiter = cancels;
+
+          cancels = waiter->watch_next;
+          waiter->watch_next = NULL;
+          if (g_atomic_pointer_get (&waiter->queue) != queue)
+            {
+              /* Transferred since (condition → mutex): its new queue's. */
+              FifoWaitQueue *to = g_atomic_pointer_get (&waiter->queue);
+
+              INBOX_PUSH (&to->cancel_inbox, waiter, watch_next);
+              fifo_wait_queue_defer_drain (queue, to);
+              continue;
+            }
+          fifo_waiter_cancel_locked (queue, waiter);
+          fifo_waiter_release_later (queue, waiter);
+        }
+
+      INBOX_TAKE (&queue->pass_inbox, next, passes);
+      while (passes != NULL)
+        {
+          FifoWaiter *waiter = passes;
+
+          passes = waiter->next;
+          waiter->next = NULL;
+          fifo_waiter_pass_over_locked (queue, waiter);
+        }
+    }
+}
+
+void
+fifo_wait_queue_drain (FifoWaitQueue *queue)
+{
+  /* If the mutex is taken, its holder drains before it lets go. */
+  while (fifo_wait_queue_has_inbox (queue) && g_mutex_trylock (&queue->mutex))
+    fifo_wait_queue_unlock_slow (queue);  /* processes the inbox first */
+}
+
+/* ---- Completion ------------------------------------------------------------ */
 
 void
 fifo_waiter_complete (FifoWaitQueue *queue,
@@ -415,7 +636,7 @@ fifo_waiter_complete (FifoWaitQueue *queue,
       return;
     }
 
-  /* Once pushed, another thread may deliver and free it: touch it no more. */
+  /* Once pushed, another thread may deliver it: touch it no more. */
   dispatcher = waiter->dispatcher;
   switch (fifo_dispatcher_push (dispatcher, waiter))
     {
@@ -428,18 +649,34 @@ fifo_waiter_complete (FifoWaitQueue *queue,
 
     case FIFO_DISPATCHER_DEAD:
     default:
-      waiter->next = queue->orphans;
-      queue->orphans = waiter;
+      /* Nobody will deliver it: passed over in this locked section. */
+      INBOX_PUSH (&queue->pass_inbox, waiter, next);
       break;
     }
+}
+
+FifoOutcome
+fifo_waiter_get_outcome (FifoWaiter *waiter)
+{
+  if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_REVOKED)
+    return FIFO_OUTCOME_CANCELLED;
+  return waiter->outcome;
+}
+
+void
+fifo_wait_list_complete_all (FifoWaitQueue *queue,
+                             guint          list,
+                             FifoOutcome    outcome)
+{
+  while (queue->lists[list].head != NULL)
+    fifo_waiter_complete (queue, queue->lists[list].head, outcome);
 }
 
 void
 fifo_wait_queue_complete_all (FifoWaitQueue *queue,
                               FifoOutcome    outcome)
 {
-  while (queue->head != NULL)
-    fifo_waiter_complete (queue, queue->head, outcome);
+  fifo_wait_list_complete_all (queue, 0, outcome);
 }
 
 void
@@ -456,70 +693,26 @@ fifo_waiter_transfer (FifoWaiter    *waiter,
   to->klass->admit (to, waiter);
 }
 
+/* ---- Cancellation ------------------------------------------------------------ */
+
 static void
 fifo_wait_queue_cancel_default (FifoWaitQueue *queue,
                                 FifoWaiter    *waiter)
 {
-  gboolean was_head = queue->head == waiter;
+  gboolean was_head = queue->lists[waiter->list].head == waiter;
 
   fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_CANCELLED);
 
-  if (queue->klass->removed != NULL)
-    queue->klass->removed (queue, was_head);
+  if (was_head && queue->klass->serve != NULL)
+    queue->klass->serve (queue);
 }
 
-/* The cancellables whose "cancelled" emission this thread is in, running
- * a handler of ours: g_cancellable_disconnect() on one of them would wait
- * for the emission to end, which it never would. */
-typedef struct _CancelledEmission CancelledEmission;
-struct _CancelledEmission
-{
-  GCancellable      *cancellable;
-  CancelledEmission *outer;
-};
-
-static _Thread_local CancelledEmission *cancelled_emissions;
-
-/* Unlocked. Makes sure @waiter's handler will not run again, nor is running
- * in another thread, so that @waiter can be freed. */
+/* Locked: @queue is @waiter's. Its cancellable was cancelled. */
 static void
-fifo_waiter_disconnect (FifoWaiter *waiter)
+fifo_waiter_cancel_locked (FifoWaitQueue *queue,
+                           FifoWaiter    *waiter)
 {
-  if (waiter->cancelled_id == 0)
-    return;
-
-  for (CancelledEmission *emission = cancelled_emissions; emission != NULL; emission = emission->outer)
-    if (emission->cancellable == waiter->cancellable)
-      {
-        /* The emission runs here, so the handler is not running elsewhere;
-         * disconnected, it is skipped if it has not run yet. */
-        g_signal_handler_disconnect (waiter->cancellable, waiter->cancelled_id);
-        waiter->cancelled_id = 0;
-        return;
-      }
-
-  g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
-  waiter->cancelled_id = 0;
-}
-
-static void
-fifo_waiter_cancelled_cb (GCancellable *cancellable,
-                          gpointer      data)
-{
-  FifoWaiter *waiter = data;
-  FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
   const FifoWaitQueueClass *klass = waiter->op->klass;
-  /* Once unlocked, the waiter may be delivered and drop the last reference
-   * to the owner, which the unlock still notifies. */
-  GObject *owner = g_object_ref (queue->owner);
-  /* The unlock may pass over waiters whose context is gone, at once, and
-   * disconnect them from this very cancellable. */
-  CancelledEmission emission = { cancellable, cancelled_emissions };
-
-  cancelled_emissions = &emission;
-
-  /* Settling the waiter disconnects this handler first, and that waits for
-   * a running handler to return: the waiter outlives us. */
 
   switch (g_atomic_int_get (&waiter->state))
     {
@@ -536,142 +729,129 @@ fifo_waiter_cancelled_cb (GCancellable *cancellable,
       break;
 
     case FIFO_WAITER_READY:
-      /* Granted, not delivered: whoever moves the state first wins. */
+      /* Granted, not delivered: whoever moves the state first wins, the
+       * delivery (which only swaps the state, never waits) or this. */
       if (waiter->outcome == FIFO_OUTCOME_SUCCESS && klass->revoke != NULL &&
+          (klass->can_revoke == NULL || klass->can_revoke (queue, waiter)) &&
           g_atomic_int_compare_and_exchange (&waiter->state,
                                              FIFO_WAITER_READY,
-                                             FIFO_WAITER_REVOKING))
+                                             FIFO_WAITER_REVOKED))
         {
-          if (klass->revoke (queue, waiter))
-            waiter->outcome = FIFO_OUTCOME_CANCELLED;
-          g_atomic_int_set (&waiter->state, FIFO_WAITER_READY);
+          klass->revoke (queue, waiter);
+          if (queue->klass->serve != NULL)
+            queue->klass->serve (queue);
         }
       break;
 
     default:
       break;
     }
-
-  fifo_wait_queue_unlock (queue);
-  g_object_unref (owner);
-  cancelled_emissions = emission.outer;
-}
-
-FifoOutcome
-fifo_waiter_settle (FifoWaiter *waiter)
-{
-  if (!g_atomic_int_compare_and_exchange (&waiter->state,
-                                          FIFO_WAITER_READY,
-                                          FIFO_WAITER_DELIVERED))
-    {
-      /* A cancellation is revoking the grant; its queue lock orders us
-       * after it. */
-      FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
-
-      g_assert (g_atomic_int_get (&waiter->state) == FIFO_WAITER_READY);
-      g_atomic_int_set (&waiter->state, FIFO_WAITER_DELIVERED);
-      g_mutex_unlock (&queue->mutex);
-    }
-
-  /* Never with a queue locked: it waits for a running handler. */
-  fifo_waiter_disconnect (waiter);
-
-  return waiter->outcome;
 }
 
 void
-fifo_waiter_free (FifoWaiter *waiter)
+fifo_waiter_request_cancel (FifoWaiter *waiter)
 {
-  g_clear_object (&waiter->cancellable);
-  g_clear_object (&waiter->source_object);
-  if (waiter->data_is_object)
-    g_clear_object ((GObject **) &waiter->data.pointer);
-  g_clear_pointer (&waiter->dispatcher, fifo_dispatcher_unref);
-  fifo_waiter_recycle (waiter);
+  FifoWaitQueue *queue = g_atomic_pointer_get (&waiter->queue);
+  /* Keeps @queue alive (a condition keeps its mutex) once the waiter is
+   * pushed and may be released by another thread. */
+  GObject *source_object = g_object_ref (waiter->source_object);
+
+  INBOX_PUSH (&queue->cancel_inbox, waiter, watch_next);
+  fifo_wait_queue_drain (queue);
+  g_object_unref (source_object);
 }
 
-/* @waiter is ready but its context is gone: nobody will deliver it. */
-static void
-fifo_waiter_abandon_one (FifoWaiter *waiter)
-{
-  FifoWaitQueue *queue = fifo_waiter_lock_queue (waiter);
-  const FifoWaitQueueClass *klass = waiter->op->klass;
-  GObject *owner = g_object_ref (queue->owner);
+/* ---- Passing over the waiters of a dead context ----------------------------- */
 
-  if (g_atomic_int_get (&waiter->state) == FIFO_WAITER_READY)
+/* Locked. @waiter was completed, but its context is gone: nobody will
+ * deliver it. It gives back what it holds, as a release would. */
+static void
+fifo_waiter_pass_over_locked (FifoWaitQueue *queue,
+                              FifoWaiter    *waiter)
+{
+  const FifoWaitQueueClass *klass = waiter->op->klass;
+  gint state = g_atomic_int_get (&waiter->state);
+
+  if (state == FIFO_WAITER_READY || state == FIFO_WAITER_REVOKED)
     {
       /* Only the policy knows what a failed waiter holds (a condition wait
        * holds the mutex even when cancelled). */
       if (klass->abandon != NULL)
-        klass->abandon (queue, waiter);
-      else if (klass->revoke != NULL && waiter->outcome == FIFO_OUTCOME_SUCCESS)
-        klass->revoke (queue, waiter);
+        {
+          klass->abandon (queue, waiter);
+        }
+      else if (klass->revoke != NULL && fifo_waiter_get_outcome (waiter) == FIFO_OUTCOME_SUCCESS &&
+               (klass->can_revoke == NULL || klass->can_revoke (queue, waiter)))
+        {
+          klass->revoke (queue, waiter);
+          if (queue->klass->serve != NULL)
+            queue->klass->serve (queue);
+        }
     }
 
   g_atomic_int_set (&waiter->state, FIFO_WAITER_DELIVERED);
-  fifo_wait_queue_unlock (queue);
-  g_object_unref (owner);
-
-  fifo_waiter_disconnect (waiter);
-  if (waiter->op->free_orphaned_user_data != NULL)
-    waiter->op->free_orphaned_user_data (waiter->user_data);
-  fifo_waiter_free (waiter);
-}
-
-static void
-fifo_wait_queue_abandon_orphans (FifoWaiter *orphans)
-{
-  FifoWaiter **pending = abandoning;
-  FifoWaiter *list = orphans;
-
-  if (pending != NULL)
-    {
-      /* An outer call on this thread is already looping: join its list. */
-      FifoWaiter *last = orphans;
-
-      while (last->next != NULL)
-        last = last->next;
-      last->next = *pending;
-      *pending = orphans;
-      return;
-    }
-
-  abandoning = &list;
-  while (list != NULL)
-    {
-      FifoWaiter *waiter = list;
-
-      list = waiter->next;
-      fifo_waiter_abandon_one (waiter);
-    }
-  abandoning = NULL;
+  fifo_waiter_unwatch (waiter);
+  fifo_waiter_release_passed_later (queue, waiter);
 }
 
 void
-fifo_waiter_abandon (FifoWaiter *waiter)
+fifo_waiter_pass_over (FifoWaiter *waiter)
 {
-  waiter->next = NULL;
-  fifo_wait_queue_abandon_orphans (waiter);
+  /* A completed waiter is in no queue: its queue does not change. Once
+   * pushed, it may be released by another thread: keep the queue alive. */
+  FifoWaitQueue *queue = g_atomic_pointer_get (&waiter->queue);
+  GObject *source_object = g_object_ref (waiter->source_object);
+
+  INBOX_PUSH (&queue->pass_inbox, waiter, next);
+  fifo_wait_queue_drain (queue);
+  g_object_unref (source_object);
 }
 
-static void
-fifo_waiter_admit (FifoWaitQueue *queue,
-                   FifoWaiter    *waiter,
-                   GCancellable  *cancellable)
+/* ---- Delivery ------------------------------------------------------------------ */
+
+FifoOutcome
+fifo_waiter_settle (FifoWaiter     *waiter,
+                    FifoWaiterData *delivered)
 {
-  /* Connected before admission, so that a cancellation can never miss
-   * it; a handler run meanwhile finds it NEW and leaves a flag. */
-  if (cancellable != NULL)
+  /* Never waits: a cancellation that claimed the grant first has
+   * already made it final. */
+  gint old = g_atomic_int_exchange (&waiter->state, FIFO_WAITER_DELIVERED);
+
+  g_assert (old == FIFO_WAITER_READY || old == FIFO_WAITER_REVOKED);
+
+  fifo_waiter_unwatch (waiter);
+
+  if (old == FIFO_WAITER_REVOKED)
     {
-      waiter->cancellable = g_object_ref (cancellable);
-      waiter->cancelled_id = g_cancellable_connect (cancellable,
-                                                    G_CALLBACK (fifo_waiter_cancelled_cb),
-                                                    waiter, NULL);
+      /* The revoking policy may be taking the payload back right now. */
+      delivered->pointer = NULL;
+      return FIFO_OUTCOME_CANCELLED;
     }
+
+  *delivered = waiter->data;
+  if (waiter->op->delivers_payload)
+    waiter->data.pointer = NULL;  /* the caller's now */
+  return waiter->outcome;
+}
+
+/* ---- Submission ----------------------------------------------------------------- */
+
+/* Registers @waiter with @watch and admits it, under the queue's lock so
+ * that a cancellation can only see it admitted. */
+static void
+fifo_waiter_admit (FifoWaitQueue   *queue,
+                   FifoWaiter      *waiter,
+                   FifoCancelWatch *watch,
+                   GCancellable    *cancellable)
+{
+  gboolean cancelled = FALSE;
 
   fifo_wait_queue_lock (queue);
 
-  if (waiter->cancel_requested)
+  if (watch != NULL)
+    cancelled = fifo_cancel_watch_add (watch, waiter, cancellable);
+
+  if (cancelled)
     fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_CANCELLED);
   else
     queue->klass->admit (queue, waiter);
@@ -702,6 +882,17 @@ fifo_waiter_new (FifoWaitQueue       *queue,
   return waiter;
 }
 
+static void
+fifo_wait_queue_submit_waiter (FifoWaitQueue *queue,
+                               FifoWaiter    *waiter,
+                               GCancellable  *cancellable)
+{
+  FifoCancelWatch *watch = cancellable != NULL ? fifo_cancel_watch_get (cancellable) : NULL;
+
+  /* The waiter takes the reference. */
+  fifo_waiter_admit (queue, waiter, watch, cancellable);
+}
+
 void
 fifo_wait_queue_submit (FifoWaitQueue       *queue,
                         const FifoOperation *op,
@@ -716,19 +907,22 @@ fifo_wait_queue_submit (FifoWaitQueue       *queue,
   waiter->data.pointer = data;
   waiter->data_is_object = data_is_object;
 
-  fifo_waiter_admit (queue, waiter, cancellable);
+  fifo_wait_queue_submit_waiter (queue, waiter, cancellable);
 }
 
 void
 fifo_wait_queue_submit_to (FifoWaitQueue       *queue,
                            const FifoOperation *op,
                            FifoDispatcher      *dispatcher,
+                           gpointer             data,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  fifo_waiter_admit (queue, fifo_waiter_new (queue, op, dispatcher, callback, user_data),
-                     cancellable);
+  FifoWaiter *waiter = fifo_waiter_new (queue, op, dispatcher, callback, user_data);
+
+  waiter->data.pointer = data;
+  fifo_wait_queue_submit_waiter (queue, waiter, cancellable);
 }
 
 static void
@@ -765,38 +959,44 @@ fifo_wait_queue_submit_done_to (FifoWaitQueue       *queue,
 }
 
 FifoOutcome
-fifo_wait_queue_submit_sync (FifoWaitQueue *queue,
-                             gpointer       data,
-                             GCancellable  *cancellable,
-                             gint64        *value)
+fifo_wait_queue_submit_sync (FifoWaitQueue       *queue,
+                             const FifoOperation *op,
+                             gpointer             data,
+                             GCancellable        *cancellable,
+                             FifoWaiterData      *delivered)
 {
   FifoSyncWait sync;
-  FifoOperation op = { NULL, queue->klass, NULL };
-  FifoWaiter waiter = { 0 };
+  FifoWaiter *waiter = fifo_waiter_alloc ();
+  FifoWaiterData taken;
   FifoOutcome outcome;
+
+  g_assert (op->klass == queue->klass);
 
   g_mutex_init (&sync.mutex);
   g_cond_init (&sync.cond);
   sync.done = FALSE;
 
-  waiter.queue = queue;
-  waiter.op = &op;
-  waiter.source_object = queue->owner;  /* borrowed: the caller holds it */
-  waiter.user_data = &sync;
-  waiter.data.pointer = data;
+  /* Heap-allocated although it is ours alone: a cancellation may still
+   * hold a reference when we return, and the owner's. */
+  waiter->queue = queue;
+  waiter->op = op;
+  waiter->source_object = g_object_ref (queue->owner);
+  waiter->user_data = &sync;
+  waiter->data.pointer = data;
 
-  fifo_waiter_admit (queue, &waiter, cancellable);
+  fifo_wait_queue_submit_waiter (queue, waiter, cancellable);
 
   g_mutex_lock (&sync.mutex);
   while (!sync.done)
     g_cond_wait (&sync.cond, &sync.mutex);
   g_mutex_unlock (&sync.mutex);
 
-  outcome = fifo_waiter_settle (&waiter);
-  if (value != NULL)
-    *value = waiter.data.value;
+  outcome = fifo_waiter_settle (waiter, &taken);
+  if (delivered != NULL)
+    *delivered = taken;
+  waiter->user_data = NULL;
+  fifo_waiter_unref (waiter);
 
-  g_clear_object (&waiter.cancellable);
   g_cond_clear (&sync.cond);
   g_mutex_clear (&sync.mutex);
 
@@ -804,8 +1004,9 @@ fifo_wait_queue_submit_sync (FifoWaitQueue *queue,
 }
 
 gboolean
-fifo_outcome_propagate (FifoOutcome   outcome,
-                        GError      **error)
+fifo_outcome_propagate (const FifoOperation  *op,
+                        FifoOutcome           outcome,
+                        GError              **error)
 {
   switch (outcome)
     {
@@ -817,13 +1018,10 @@ fifo_outcome_propagate (FifoOutcome   outcome,
                            _("The operation was cancelled"));
       return FALSE;
 
-    case FIFO_OUTCOME_BROKEN_BARRIER:
-      g_set_error_literal (error, FIFO_ERROR, FIFO_ERROR_BROKEN_BARRIER,
-                           _("The barrier is broken"));
-      return FALSE;
-
+    case FIFO_OUTCOME_FAILED:
     default:
-      g_assert_not_reached ();
+      g_assert (op->klass->set_error != NULL);
+      op->klass->set_error (outcome - FIFO_OUTCOME_FAILED, error);
       return FALSE;
     }
 }

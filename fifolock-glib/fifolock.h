@@ -16,6 +16,7 @@
 #include "fifo-lock-holds.h"
 #include "fifo-lock-mode.h"
 #include "fifo-mutex.h"
+#include "fifo-queue.h"
 #include "fifo-semaphore.h"
 #include "fifo-semaphore-mode.h"
 #include "fifo-shared-mode.h"

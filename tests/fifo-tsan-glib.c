@@ -22,11 +22,13 @@
  * is ever used through both implementations. What remains invisible to
  * TSan, libglib's own internals, is what tests/tsan.supp is for.
  */
-#define _POSIX_C_SOURCE 200809L  /* pthread_condattr_setclock() under -std=c11 */
+#define _GNU_SOURCE  /* pthread_condattr_setclock() and RTLD_NEXT under -std=c11 */
 
-#include <glib.h>
+#include <glib-object.h>
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <sanitizer/tsan_interface.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -185,4 +187,34 @@ g_cond_wait_until (GCond  *cond,
   if (status != 0 && status != ETIMEDOUT)
     abort ();
   return status == 0;
+}
+
+/* A GObject's reference count moves by atomic operations in uninstrumented
+ * libgobject, so TSan does not see that whatever a thread did to an object
+ * before its g_object_unref() happens before the finalization that the last
+ * g_object_unref(), in another thread, runs — its qdata torn down, its
+ * memory freed. These wrappers tell it, for every caller outside libgobject:
+ * each unref is a read-modify-write of the count, which orders it after
+ * every earlier unref (GLib's are sequentially consistent), so each first
+ * acquires what the earlier ones released, then releases. */
+void
+g_object_unref (gpointer object)
+{
+  static void (*real_unref) (gpointer) = NULL;
+  void (*unref) (gpointer) = __atomic_load_n (&real_unref, __ATOMIC_ACQUIRE);
+
+  if (G_UNLIKELY (unref == NULL))
+    {
+      unref = (void (*) (gpointer)) dlsym (RTLD_NEXT, "g_object_unref");
+      if (unref == NULL)
+        abort ();
+      __atomic_store_n (&real_unref, unref, __ATOMIC_RELEASE);
+    }
+
+  if (object != NULL)
+    {
+      __tsan_acquire (object);
+      __tsan_release (object);
+    }
+  unref (object);
 }

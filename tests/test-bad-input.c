@@ -66,6 +66,7 @@ typedef struct
   FifoLock      *idle_lock;
   FifoMutex     *free_mutex;
   FifoSemaphore *full_semaphore;   /* bounded 2, both available */
+  FifoSemaphore *top_semaphore;    /* G_MAXUINT permits, the most it counts */
 
   FifoLockMode  *exclusive;
   FifoLockMode  *shared;
@@ -186,6 +187,7 @@ fixture_setup (Fixture *f)
   }
   f->free_mutex = fifo_mutex_new ();
   f->full_semaphore = fifo_semaphore_new_bounded (2);
+  f->top_semaphore = fifo_semaphore_new (G_MAXUINT);
 
   /* The lock: held shared (a result kept), an exclusive request queued. */
   f->lock = fifo_lock_new ();
@@ -266,6 +268,7 @@ snapshot_take (Fixture  *f,
   s->values[i++] = fifo_semaphore_get_n_waiting (f->semaphore);
   s->values[i++] = fifo_semaphore_get_value (f->full_semaphore);
   s->values[i++] = fifo_semaphore_is_bounded (f->full_semaphore);
+  s->values[i++] = fifo_semaphore_get_value (f->top_semaphore);
   s->values[i++] = fifo_event_get_is_set (f->event);
   s->values[i++] = fifo_event_get_n_waiting (f->event);
   s->values[i++] = fifo_condition_get_n_waiting (f->condition);
@@ -365,6 +368,7 @@ fixture_teardown (Fixture *f)
   g_clear_object (&f->idle_lock);
   g_clear_object (&f->free_mutex);
   g_clear_object (&f->full_semaphore);
+  g_clear_object (&f->top_semaphore);
   g_clear_object (&f->exclusive);
   g_clear_object (&f->shared);
   g_clear_object (&f->semaphore_mode);
@@ -603,6 +607,8 @@ fixture_teardown (Fixture *f)
      fifo_semaphore_release (WRONG_SEMAPHORE)) \
   X (fifo_semaphore_release, past_bound, "released too many times (its bound is 2)", \
      fifo_semaphore_release (f->full_semaphore)) \
+  X (fifo_semaphore_release, past_maxuint, "already has G_MAXUINT permits", \
+     fifo_semaphore_release (f->top_semaphore)) \
   X (fifo_semaphore_release, released_more_than_held, "released too many times", \
      g_assert_true (fifo_semaphore_try_acquire (f->full_semaphore)); \
      fifo_semaphore_release (f->full_semaphore); \
@@ -759,6 +765,8 @@ fixture_teardown (Fixture *f)
   /* FifoBarrier */ \
   X (fifo_barrier_new, zero_parties, "parties > 0", \
      g_assert_null (fifo_barrier_new (0))) \
+  X (fifo_barrier_new, too_many_parties, "parties <= G_MAXINT", \
+     g_assert_null (fifo_barrier_new ((guint) G_MAXINT + 1))) \
   X (fifo_barrier_wait_async, null_self, "FIFO_IS_BARRIER (self)", \
      fifo_barrier_wait_async (NULL, NULL, never_cb, NULL)) \
   X (fifo_barrier_wait_async, wrong_self, "FIFO_IS_BARRIER (self)", \

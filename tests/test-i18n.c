@@ -21,11 +21,14 @@ typedef struct
   const char *language;
   const char *cancelled;
   const char *broken;
+  const char *shut_down;
 } Expected;
 
 static const Expected expected_messages[] = {
-  { "de", "Der Vorgang wurde abgebrochen", "Die Barriere ist gebrochen" },
-  { "fr", "L’opération a été annulée", "La barrière est rompue" },
+  { "de", "Der Vorgang wurde abgebrochen", "Die Barriere ist gebrochen",
+    "Die Warteschlange ist heruntergefahren" },
+  { "fr", "L’opération a été annulée", "La barrière est rompue",
+    "La file d’attente est fermée" },
 };
 
 static const Expected *expected;
@@ -102,6 +105,18 @@ test_broken_barrier_async (void)
   g_assert_cmpstr (error->message, ==, expected->broken);
 }
 
+static void
+test_queue_shut_down (void)
+{
+  g_autoptr(FifoQueue) queue = fifo_queue_new (0, NULL);
+  g_autoptr(GError) error = NULL;
+
+  fifo_queue_shutdown (queue, FALSE);
+  g_assert_null (fifo_queue_get (queue, NULL, &error));
+  g_assert_error (error, FIFO_ERROR, FIFO_ERROR_QUEUE_SHUT_DOWN);
+  g_assert_cmpstr (error->message, ==, expected->shut_down);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -141,6 +156,7 @@ main (int    argc,
   g_test_add_func ("/i18n/cancelled/blocking", test_cancelled_blocking);
   g_test_add_func ("/i18n/broken-barrier/blocking", test_broken_barrier_blocking);
   g_test_add_func ("/i18n/broken-barrier/async", test_broken_barrier_async);
+  g_test_add_func ("/i18n/queue-shut-down", test_queue_shut_down);
 
   return g_test_run ();
 }

@@ -1607,6 +1607,65 @@ test_cancel_hands_to_dead_context (void)
   req_clear (&first);
 }
 
+/* ---- Results kept by their callbacks ------------------------------------------- */
+
+typedef struct
+{
+  gboolean      keep;       /* the first result */
+  GAsyncResult *kept;       /* a reference of the callback's own */
+  GAsyncResult *seen[4];    /* not references: compared only */
+  guint         n;
+} Keeper;
+
+static void
+keep_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Keeper *keeper = data;
+
+  g_assert_true (fifo_mutex_acquire_finish (FIFO_MUTEX (source), result, NULL));
+  keeper->seen[keeper->n++] = result;
+  if (keeper->keep && keeper->kept == NULL)
+    keeper->kept = g_object_ref (result);
+  fifo_mutex_release (FIFO_MUTEX (source));
+}
+
+/* The dispatcher reuses a result nobody kept; one a callback kept stays
+ * what it was (its source object, tag and user data), and is never handed
+ * to another callback. */
+static void
+test_result_kept (void)
+{
+  g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+  g_autoptr(FifoMutex) other = fifo_mutex_new ();
+  Keeper keeper = { TRUE, };
+  Keeper later = { FALSE, };
+  g_autoptr(GObject) source = NULL;
+
+  fifo_mutex_acquire_async (mutex, NULL, keep_cb, &keeper);
+  fifo_test_drain ();
+  g_assert_nonnull (keeper.kept);
+
+  /* Delivered one at a time: each may reuse the previous one's result. */
+  for (guint i = 0; i < 3; i++)
+    {
+      fifo_mutex_acquire_async (other, NULL, keep_cb, &later);
+      fifo_test_drain ();
+    }
+  g_assert_cmpuint (later.n, ==, 3);
+  for (guint i = 0; i < later.n; i++)
+    g_assert_true (later.seen[i] != keeper.kept);
+  /* …and they were reused: one spare, passed from each to the next. */
+  g_assert_true (later.seen[0] == later.seen[1] && later.seen[1] == later.seen[2]);
+
+  source = g_async_result_get_source_object (keeper.kept);
+  g_assert_true (source == G_OBJECT (mutex));
+  g_assert_true (g_async_result_get_user_data (keeper.kept) == &keeper);
+  g_assert_true (g_async_result_is_tagged (keeper.kept, fifo_mutex_acquire_async));
+  g_clear_object (&keeper.kept);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1666,6 +1725,7 @@ main (int    argc,
   g_test_add_func ("/lifetimes/context-destroyed/wait-for-completion", test_wait_for_completion_context_destroyed);
   g_test_add_func ("/lifetimes/context-destroyed/wait-for-waiting", test_wait_for_waiting_context_destroyed);
   g_test_add_func ("/lifetimes/context-destroyed/cancel-hands-on", test_cancel_hands_to_dead_context);
+  g_test_add_func ("/lifetimes/result-kept", test_result_kept);
 
   return g_test_run ();
 }

@@ -651,6 +651,57 @@ canceller_thread (gpointer data)
   return NULL;
 }
 
+/* Reads every readable property of every primitive, through GObject and
+ * through the C getters, while the workers change them: under
+ * ThreadSanitizer a getter that reads without the primitive's lock is a
+ * reported race. Properties added later are read too: they are listed,
+ * not named. */
+static void
+read_all_properties (GObject *object)
+{
+  guint n_specs;
+  g_autofree GParamSpec **specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n_specs);
+
+  for (guint i = 0; i < n_specs; i++)
+    {
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if (!(specs[i]->flags & G_PARAM_READABLE))
+        continue;
+      g_value_init (&value, specs[i]->value_type);
+      g_object_get_property (object, specs[i]->name, &value);
+    }
+}
+
+static gpointer
+prober_thread (gpointer data)
+{
+  Shared *s = data;
+  GObject *objects[] = {
+    G_OBJECT (s->lock), G_OBJECT (s->mutex), G_OBJECT (s->semaphore), G_OBJECT (s->event),
+    G_OBJECT (s->condition), G_OBJECT (s->condition_mutex), G_OBJECT (s->barrier),
+    G_OBJECT (s->semaphore_mode),
+  };
+  guint64 n = 0;
+
+  while (g_atomic_int_get (&s->workers_done) < N_WORKERS)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
+        read_all_properties (objects[i]);
+      n += fifo_lock_get_n_waiting (s->lock);
+      n += fifo_mutex_get_locked (s->mutex) + fifo_mutex_get_n_waiting (s->mutex);
+      n += fifo_semaphore_get_value (s->semaphore) + fifo_semaphore_get_n_waiting (s->semaphore);
+      n += fifo_semaphore_is_bounded (s->semaphore);
+      n += fifo_event_get_is_set (s->event) + fifo_event_get_n_waiting (s->event);
+      n += fifo_condition_get_n_waiting (s->condition);
+      n += fifo_barrier_get_n_waiting (s->barrier) + fifo_barrier_get_broken (s->barrier);
+      n += fifo_barrier_get_parties (s->barrier);
+      g_thread_yield ();
+    }
+
+  return GSIZE_TO_POINTER ((gsize) n);
+}
+
 static guint
 env_number (const char *name,
             guint       fallback)
@@ -674,7 +725,7 @@ test_stress (void)
    * default scheduler slows these threads down fifty-fold). */
   guint n_ops = (fifo_test_scale (1000) < 1000 ? 5000 : 50000) * MAX (1, env_number ("FIFO_TEST_SOAK", 1));
   Worker workers[N_WORKERS] = { { 0, }, };
-  GThread *canceller;
+  GThread *canceller, *prober;
 
   g_test_message ("seed %u (FIFO_TEST_SEED), %u operations per thread, %u threads",
                   seed, n_ops, N_WORKERS);
@@ -709,6 +760,7 @@ test_stress (void)
       worker->handle = g_thread_new (name, worker_thread, worker);
     }
   canceller = g_thread_new ("canceller", canceller_thread, s);
+  prober = g_thread_new ("prober", prober_thread, s);
 
   /* Once every worker drains, end the waits nothing else would end. */
   while (g_atomic_int_get (&s->n_draining) < N_WORKERS)
@@ -731,6 +783,7 @@ test_stress (void)
   for (guint i = 0; i < N_WORKERS; i++)
     g_thread_join (workers[i].handle);
   g_thread_join (canceller);
+  g_thread_join (prober);
 
   g_test_message ("%d requests, %d failed (cancelled or broken), %d cross-thread cancels, "
                   "%d produced, %d consumed, barrier cycles %d",

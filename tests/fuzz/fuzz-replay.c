@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "fuzz-model.h"
+#include "../fifo-watchdog.h"
 
 static gint
 compare_names (gconstpointer a,
@@ -78,7 +79,10 @@ main (int    argc,
         }
       /* A mismatch aborts, with the failing file the last one named. */
       g_printerr ("# %s\n", file);
+      /* An input that hangs fails with every thread's stack. */
+      fifo_watchdog_start (g_ptr_array_index (files, i), 60);
       LLVMFuzzerTestOneInput ((const guint8 *) contents, length);
+      fifo_watchdog_stop ();
       g_print ("ok %u %s\n", i + 1, file);
     }
 

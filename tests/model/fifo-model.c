@@ -102,17 +102,72 @@ typedef enum {
   OP_CONDITION_WAIT,
   OP_CONDITION_WAIT_FOR,
   OP_BARRIER_WAIT,
+  OP_COMPANION_ACQUIRE,
 } ReqOp;
 
 static const char *op_names[] = {
   "lock-acquire", "mutex-acquire", "semaphore-acquire", "event-wait",
-  "condition-wait", "condition-wait-for", "barrier-wait",
+  "condition-wait", "condition-wait-for", "barrier-wait", "companion-acquire",
 };
 
 typedef enum {
   IN_MAIN,        /* the primitive's queue (for a condition: its own) */
   IN_MUTEX,       /* the mutex's queue (a mutex, or a condition's mutex) */
+  IN_COMPANION,   /* the companion mutex's queue */
 } Where;
+
+/* A FifoMutex's model: the primitive's (FifoMutex, FifoCondition's), and
+ * the companion's, a FifoMutex beside every primitive whose requests share
+ * cancellables with the primitive's. */
+typedef struct
+{
+  GQueue   queue;
+  gboolean locked;
+} MutexModel;
+
+/* A GCancellable, shared by any number of requests of the primitive and
+ * of the companion, with handlers of the application's own (the model's)
+ * that call back into the library, connected before the first request
+ * used it (they run before the library's cancellations) or after. */
+typedef struct _Cancel Cancel;
+
+typedef enum {
+  ACT_RELEASE,    /* release something the test holds */
+  ACT_CANCEL,     /* cancel another cancellable (chained; cycles too) */
+  ACT_ITERATE,    /* iterate a context once, delivering inside the emission */
+  ACT_DESTROY,    /* drop the last reference to a context */
+  N_ACTS
+} Act;
+
+static const char *act_names[] = {
+  "releases a hold", "cancels another cancellable", "iterates a context", "destroys a context",
+};
+
+typedef struct
+{
+  Cancel   *cancel;
+  Act       act;
+  gboolean  before_library;  /* connected before the library's handler */
+  Cancel   *child;           /* ACT_CANCEL; a user of it */
+  guint     ctx;             /* ACT_ITERATE, ACT_DESTROY */
+  gboolean  as_default;      /* ACT_ITERATE */
+} Handler;
+
+#define MAX_HANDLERS 3
+
+struct _Cancel
+{
+  FifoModel    *model;
+  guint         id;
+  GCancellable *cancellable;
+  gpointer      weak;               /* cleared when it is finalized */
+  gboolean      cancelled;
+  gboolean      library_connected;  /* a request used it */
+  gboolean      library_done;       /* the library's handler ran for its emission */
+  guint         users;              /* requests (live or kept) and handlers naming it */
+  guint         n_handlers;
+  gulong        handler_ids[MAX_HANDLERS];
+};
 
 typedef struct
 {
@@ -121,8 +176,10 @@ typedef struct
   ReqOp          op;
   guint          ctx;
   guint          mode;              /* FifoLock: index into the modes */
-  GCancellable  *cancellable;       /* NULL: not cancellable */
-  gboolean       cancelled;         /* g_cancellable_cancel() was called */
+  Cancel        *cancel;            /* its cancellable; NULL: not cancellable */
+  gboolean       cancelled;         /* it was cancelled, or made cancelled */
+  guint64        registered;        /* when it was last (re)submitted with it */
+  guint          n_destroyed;       /* wait_for: its predicate data's destroy notify */
   ReqState       state;
   Where          where;             /* while queued */
   gboolean       cancel_requested;  /* condition: will complete cancelled */
@@ -158,17 +215,20 @@ typedef enum {
   PROP_CONDITION_N_WAITING,
   PROP_BARRIER_N_WAITING,
   PROP_BARRIER_BROKEN,
+  PROP_COMPANION_LOCKED,
+  PROP_COMPANION_N_WAITING,
   N_PROPS
 } PropId;
 
 static const char *prop_names[] = {
   "n-waiting", "locked", "n-waiting", "value", "n-waiting",
-  "is-set", "n-waiting", "n-waiting", "n-waiting", "broken",
+  "is-set", "n-waiting", "n-waiting", "n-waiting", "broken", "locked", "n-waiting",
 };
 
 static const char *prop_owners[] = {
   "FifoLock", "FifoMutex", "FifoMutex", "FifoSemaphore", "FifoSemaphore",
   "FifoEvent", "FifoEvent", "FifoCondition", "FifoBarrier", "FifoBarrier",
+  "companion FifoMutex", "companion FifoMutex",
 };
 
 /* ---- Statistics ------------------------------------------------------------- */
@@ -194,6 +254,13 @@ typedef enum {
   STAT_DESTROY,
   STAT_PASSED_OVER,
   STAT_PASSED_OVER_GAVE_BACK,
+  STAT_COMPANION,
+  STAT_SHARED_CANCELLABLE,
+  STAT_HANDLER_RELEASE,
+  STAT_HANDLER_CANCEL,
+  STAT_HANDLER_ITERATE,
+  STAT_HANDLER_DESTROY,
+  STAT_HANDLER_BEFORE,
   N_STATS
 } Stat;
 
@@ -204,6 +271,9 @@ static const char *stat_names[] = {
   "cancelled after grant (stood)", "cancelled after delivery",
   "misuse criticals", "set/clear/notify/abort/reset", "wait_for steps",
   "holds probes", "contexts destroyed", "passed over", "passed over (gave back)",
+  "companion requests", "requests sharing a cancellable", "handler releases",
+  "handler cancels", "handler iterations", "handler context destructions",
+  "handlers run before the library's",
 };
 
 /* ---- The model ---------------------------------------------------------------- */
@@ -246,11 +316,20 @@ struct _FifoModel
   gboolean             broken;
   guint                cond_value;  /* what wait_for predicates look at */
   GQueue               queue;       /* the primitive's queue */
-  GQueue               mutex_queue; /* the mutex's */
+  MutexModel           mx;          /* the mutex's (a mutex, or a condition's) */
+  MutexModel           comp;        /* the companion mutex's */
   GQueue               ready[N_CONTEXTS];
   GQueue               orphans;     /* Req: REQ_ORPHAN, to be passed over,
                                      * from the head */
 
+  FifoMutex           *companion;   /* beside every primitive */
+  guint                comp_held;   /* holds of the companion the test has */
+  GPtrArray           *cancels;     /* Cancel: alive */
+  GPtrArray           *unused;      /* Cancel: no users, to drop once the step is over */
+  GPtrArray           *graveyard;   /* Req: done, to free once the step is over */
+  guint                next_cancel_id;
+  guint64              registrations;
+  guint                cancel_depth;
   GPtrArray           *live;        /* Req: not delivered */
   GPtrArray           *retained;    /* Req: delivered or passed over,
                                      * still cancellable */
@@ -270,7 +349,10 @@ struct _FifoModel
   guint                kept_total;
   guint                kept_for_mode[N_MODES];
 
-  /* Property notifications */
+  /* Property notifications; FIFO_MODEL_NO_NOTIFY=1 stops comparing their
+   * counts (to look for hangs only, in a library that groups them another
+   * way) */
+  gboolean             check_notify;
   gboolean             watched[N_PROPS];
   guint                notified[N_PROPS];
   guint                expected_notified[N_PROPS];
@@ -299,7 +381,7 @@ model_state_string (FifoModel *m)
   for (guint i = 0; i < m->live->len; i++)
     n_orphaned += ((Req *) g_ptr_array_index (m->live, i))->orphaned;
   g_string_append_printf (s, "queue %u, mutex queue %u, ready %u/%u/%u, live %u (%u orphaned), tokens %u",
-                          m->queue.length, m->mutex_queue.length,
+                          m->queue.length, m->mx.queue.length,
                           m->ready[0].length, m->ready[1].length, m->ready[2].length,
                           m->live->len, n_orphaned, m->tokens->len);
   switch (m->kind)
@@ -310,7 +392,7 @@ model_state_string (FifoModel *m)
         g_string_append_printf (s, " %u", m->holds[i]);
       break;
     case FIFO_MODEL_MUTEX:
-      g_string_append_printf (s, ", locked %d", m->locked);
+      g_string_append_printf (s, ", locked %d", m->mx.locked);
       break;
     case FIFO_MODEL_SEMAPHORE:
     case FIFO_MODEL_BOUNDED_SEMAPHORE:
@@ -320,7 +402,7 @@ model_state_string (FifoModel *m)
       g_string_append_printf (s, ", is-set %d", m->is_set);
       break;
     case FIFO_MODEL_CONDITION:
-      g_string_append_printf (s, ", locked %d, value %u", m->locked, m->cond_value);
+      g_string_append_printf (s, ", locked %d, value %u", m->mx.locked, m->cond_value);
       break;
     case FIFO_MODEL_BARRIER:
       g_string_append_printf (s, ", parties %u, broken %d", m->parties, m->broken);
@@ -399,6 +481,118 @@ pick (FifoModel *m,
   return choice;
 }
 
+/* ---- Cancellables ---------------------------------------------------------------- */
+
+static void cancel_cancellable (FifoModel *m,
+                                Cancel    *c);
+static void user_cancelled_cb  (GCancellable *cancellable,
+                                gpointer      data);
+
+static Cancel *
+cancel_new (FifoModel *m)
+{
+  Cancel *c = g_new0 (Cancel, 1);
+
+  c->model = m;
+  c->id = ++m->next_cancel_id;
+  c->cancellable = g_cancellable_new ();
+  c->weak = c->cancellable;
+  g_object_add_weak_pointer (G_OBJECT (c->cancellable), &c->weak);
+  g_ptr_array_add (m->cancels, c);
+  return c;
+}
+
+static void
+cancel_use (Cancel *c)
+{
+  c->users++;
+}
+
+/* Once the step is over: see cancel_drop_unused(). */
+static void
+cancel_unuse (Cancel *c)
+{
+  g_assert (c->users > 0);
+  if (--c->users == 0)
+    g_ptr_array_add (c->model->unused, c);
+}
+
+static void
+handler_destroyed (gpointer  data,
+                   GClosure *closure)
+{
+  Handler *h = data;
+
+  if (h->child != NULL)
+    cancel_unuse (h->child);
+  g_free (h);
+}
+
+/* A handler of the application's own on @c: connected before any request
+ * used it, it runs before the library's cancellations; after, after. */
+static void
+cancel_connect (FifoModel *m,
+                Cancel    *c,
+                Act        act)
+{
+  Handler *h = g_new0 (Handler, 1);
+
+  h->cancel = c;
+  h->act = act;
+  h->before_library = !c->library_connected;
+  h->ctx = pick (m, N_CONTEXTS);
+  h->as_default = pick (m, 4) != 0;
+  if (act == ACT_CANCEL)
+    {
+      /* Any other one, even one whose own handlers cancel this one. */
+      h->child = g_ptr_array_index (m->cancels, pick (m, m->cancels->len));
+      if (h->child == c)
+        h->child = cancel_new (m);
+      cancel_use (h->child);
+    }
+  trace (m, "cancellable %u: a handler that %s (%u), %s the library's", c->id, act_names[act],
+         act == ACT_CANCEL ? h->child->id : h->ctx, h->before_library ? "before" : "after");
+  c->handler_ids[c->n_handlers++] =
+    g_signal_connect_data (c->cancellable, "cancelled", G_CALLBACK (user_cancelled_cb), h,
+                           handler_destroyed, 0);
+}
+
+/* Now and then, handlers on a cancellable: most do nothing to the model's
+ * primitive but a few call back into it. */
+static void
+cancel_maybe_connect (FifoModel *m,
+                      Cancel    *c)
+{
+  if (c->n_handlers >= MAX_HANDLERS || pick (m, 4) != 0)
+    return;
+  cancel_connect (m, c, pick (m, N_ACTS));
+}
+
+/* Unlocked, outside any emission: the last user is gone. Every reference
+ * the library took to the cancellable must be gone with its requests. */
+static void
+cancel_drop_unused (FifoModel *m)
+{
+  while (m->unused->len > 0)
+    {
+      Cancel *c = g_ptr_array_steal_index (m->unused, m->unused->len - 1);
+
+      if (c->users > 0)
+        continue;  /* used again meanwhile */
+      g_ptr_array_remove_fast (m->cancels, c);
+      g_object_unref (c->cancellable);
+      if (c->weak != NULL)
+        model_fail (m, "cancellable %u outlived its requests: something kept a reference to it", c->id);
+      g_free (c);
+    }
+}
+
+static GCancellable *
+req_cancellable (Req *r)
+{
+  return r->cancel != NULL ? r->cancel->cancellable : NULL;
+}
+
 /* ---- Requests ------------------------------------------------------------------- */
 
 static Req *
@@ -413,23 +607,64 @@ req_new (FifoModel *m,
   r->id = ++m->next_id;
   r->op = op;
   r->ctx = pick (m, N_CONTEXTS);
-  /* One in sixteen already cancelled when made, half cancellable. */
+  /* One in sixteen already cancelled when made, half cancellable; a third
+   * of those share a cancellable with requests made before. */
   if (how < 9)
-    r->cancellable = g_cancellable_new ();
-  if (how == 0)
     {
-      g_cancellable_cancel (r->cancellable);
-      r->cancelled = TRUE;
+      Cancel *shared = NULL;
+
+      for (guint tries = 0; tries < 3 && m->cancels->len > 0 && pick (m, 3) == 0; tries++)
+        {
+          Cancel *c = g_ptr_array_index (m->cancels, pick (m, m->cancels->len));
+
+          if (c->cancelled == (how == 0))
+            {
+              shared = c;
+              m->stats[STAT_SHARED_CANCELLABLE]++;
+              break;
+            }
+        }
+      r->cancel = shared != NULL ? shared : cancel_new (m);
+      cancel_use (r->cancel);
+      if (how == 0 && !r->cancel->cancelled)
+        cancel_cancellable (m, r->cancel);
+      else if (shared == NULL)
+        cancel_maybe_connect (m, r->cancel);
+      r->cancelled = r->cancel->cancelled;
     }
 
   return r;
 }
 
+/* The request is done with: freed once the step is over, so that nothing
+ * the step is still looking at (a cancellation running through several
+ * requests) goes away under it. */
 static void
 req_free (Req *r)
 {
-  g_clear_object (&r->cancellable);
+  g_ptr_array_add (r->model->graveyard, r);
+}
+
+static void
+req_really_free (Req *r)
+{
+  if (r->cancel != NULL)
+    cancel_unuse (r->cancel);
   g_free (r);
+}
+
+static MutexModel *
+where_mutex (FifoModel *m,
+             Where      where)
+{
+  return where == IN_COMPANION ? &m->comp : &m->mx;
+}
+
+static GQueue *
+where_queue (FifoModel *m,
+             Where      where)
+{
+  return where == IN_MAIN ? &m->queue : &where_mutex (m, where)->queue;
 }
 
 static GObject *
@@ -445,6 +680,7 @@ op_object (FifoModel *m,
     case OP_CONDITION_WAIT:
     case OP_CONDITION_WAIT_FOR: return G_OBJECT (m->condition);
     case OP_BARRIER_WAIT:       return G_OBJECT (m->barrier);
+    case OP_COMPANION_ACQUIRE:  return G_OBJECT (m->companion);
     default:                    g_assert_not_reached ();
     }
 }
@@ -510,6 +746,10 @@ request_done_cb (GObject      *source,
       tag = fifo_condition_wait_for_async;
       ok = fifo_condition_wait_for_finish (m->condition, result, &error);
       break;
+    case OP_COMPANION_ACQUIRE:
+      tag = fifo_mutex_acquire_async;
+      ok = fifo_mutex_acquire_finish (m->companion, result, &error);
+      break;
     case OP_BARRIER_WAIT:
       tag = fifo_barrier_wait_async;
       observed.value = fifo_barrier_wait_finish (m->barrier, result, &error);
@@ -554,6 +794,14 @@ wait_for_predicate (gpointer data)
   return m->cond_value >= r->target;
 }
 
+static void
+predicate_destroyed (gpointer data)
+{
+  Req *r = data;
+
+  r->n_destroyed++;
+}
+
 /* ---- The model's primitives --------------------------------------------------- */
 
 static void
@@ -571,17 +819,17 @@ complete (FifoModel *m,
           Outcome    outcome)
 {
   if (r->state == REQ_QUEUED)
-    g_queue_remove (r->where == IN_MUTEX ? &m->mutex_queue : &m->queue, r);
+    g_queue_remove (where_queue (m, r->where), r);
   if (r->cancel_requested && outcome == OUTCOME_OK)
     outcome = OUTCOME_CANCELLED;
   r->outcome = outcome;
   if (r->orphaned)
     {
-      /* Nobody will deliver it: passed over once the operation that
-       * completed it is over (settle_orphans()), the last completed
-       * first. */
+      /* Nobody will deliver it: passed over before the operation that
+       * completed it lets go of the primitive (settle_orphans()), in the
+       * order they completed. */
       r->state = REQ_ORPHAN;
-      g_queue_push_head (&m->orphans, r);
+      g_queue_push_tail (&m->orphans, r);
       return;
     }
   ready_push (m, r);
@@ -594,7 +842,7 @@ enqueue (FifoModel *m,
 {
   r->state = REQ_QUEUED;
   r->where = where;
-  g_queue_push_tail (where == IN_MUTEX ? &m->mutex_queue : &m->queue, r);
+  g_queue_push_tail (where_queue (m, where), r);
 }
 
 /* FifoLock */
@@ -671,38 +919,46 @@ lock_admit (FifoModel *m,
 /* FifoMutex, alone or a condition's */
 
 static void
-mutex_serve (FifoModel *m)
+mutex_serve (FifoModel *m,
+             Where      where)
 {
-  Req *head = g_queue_peek_head (&m->mutex_queue);
+  MutexModel *mx = where_mutex (m, where);
+  Req *head = g_queue_peek_head (&mx->queue);
 
-  if (!m->locked && head != NULL)
+  if (!mx->locked && head != NULL)
     {
-      m->locked = TRUE;
+      mx->locked = TRUE;
       complete (m, head, OUTCOME_OK);
     }
 }
 
 static void
 mutex_admit (FifoModel *m,
-             Req       *r)
+             Req       *r,
+             Where      where)
 {
-  if (!m->locked && g_queue_is_empty (&m->mutex_queue))
+  MutexModel *mx = where_mutex (m, where);
+
+  if (!mx->locked && g_queue_is_empty (&mx->queue))
     {
-      m->locked = TRUE;
+      mx->locked = TRUE;
       complete (m, r, OUTCOME_OK);
     }
   else
     {
-      enqueue (m, r, IN_MUTEX);
+      enqueue (m, r, where);
     }
 }
 
 static void
-mutex_release (FifoModel *m)
+mutex_release (FifoModel *m,
+               Where      where)
 {
-  g_assert (m->locked);
-  m->locked = FALSE;
-  mutex_serve (m);
+  MutexModel *mx = where_mutex (m, where);
+
+  g_assert (mx->locked);
+  mx->locked = FALSE;
+  mutex_serve (m, where);
 }
 
 /* FifoSemaphore */
@@ -742,7 +998,7 @@ condition_notify (FifoModel *m,
   Req *head;
 
   for (; n > 0 && (head = g_queue_pop_head (&m->queue)) != NULL; n--)
-    mutex_admit (m, head);
+    mutex_admit (m, head, IN_MUTEX);
 }
 
 /* A wait (or a wait_for step) starts: it releases the mutex it holds. */
@@ -759,8 +1015,8 @@ condition_admit (FifoModel *m,
     }
 
   enqueue (m, r, IN_MAIN);
-  if (m->locked)
-    mutex_release (m);
+  if (m->mx.locked)
+    mutex_release (m, IN_MUTEX);
 }
 
 /* FifoBarrier */
@@ -815,7 +1071,10 @@ model_admit (FifoModel *m,
       lock_admit (m, r);
       break;
     case OP_MUTEX_ACQUIRE:
-      mutex_admit (m, r);
+      mutex_admit (m, r, IN_MUTEX);
+      break;
+    case OP_COMPANION_ACQUIRE:
+      mutex_admit (m, r, IN_COMPANION);
       break;
     case OP_SEMAPHORE_ACQUIRE:
       semaphore_admit (m, r);
@@ -866,7 +1125,7 @@ model_cancel (FifoModel *m,
             {
               /* Not notified: it stops waiting and re-acquires the mutex. */
               g_queue_remove (&m->queue, r);
-              mutex_admit (m, r);
+              mutex_admit (m, r, IN_MUTEX);
             }
           else
             {
@@ -877,14 +1136,14 @@ model_cancel (FifoModel *m,
           return;
         }
 
-      was_head = g_queue_peek_head (r->where == IN_MUTEX ? &m->mutex_queue : &m->queue) == r;
+      was_head = g_queue_peek_head (where_queue (m, r->where)) == r;
       complete (m, r, OUTCOME_CANCELLED);
       if (was_head)
         {
           if (r->op == OP_LOCK_ACQUIRE)
             lock_serve (m);
-          else if (r->op == OP_MUTEX_ACQUIRE)
-            mutex_serve (m);
+          else if (r->op == OP_MUTEX_ACQUIRE || r->op == OP_COMPANION_ACQUIRE)
+            mutex_serve (m, r->where);
           else if (r->op == OP_SEMAPHORE_ACQUIRE)
             semaphore_serve (m);
         }
@@ -905,9 +1164,18 @@ model_cancel (FifoModel *m,
       lock_serve (m);
       break;
     case OP_MUTEX_ACQUIRE:
-      mutex_release (m);
+      mutex_release (m, IN_MUTEX);
+      break;
+    case OP_COMPANION_ACQUIRE:
+      mutex_release (m, IN_COMPANION);
       break;
     case OP_SEMAPHORE_ACQUIRE:
+      if (m->value == G_MAXUINT)
+        {
+          /* The permit cannot be counted back: the grant stands. */
+          m->stats[STAT_CANCEL_STOOD]++;
+          return;
+        }
       m->value++;
       semaphore_serve (m);
       break;
@@ -943,7 +1211,9 @@ model_wait_for_step (FifoModel *m,
       m->expected_predicate_calls++;
       if (m->cond_value < r->target)
         {
-          condition_admit (m, r);  /* waits again */
+          /* Waits again: a new submission with the same cancellable. */
+          r->registered = ++m->registrations;
+          condition_admit (m, r);
           return;
         }
     }
@@ -958,7 +1228,7 @@ static void
 retire (FifoModel *m,
         Req       *r)
 {
-  if (r->cancellable != NULL && !r->cancelled && m->retained->len < MAX_RETAINED &&
+  if (r->cancel != NULL && !r->cancelled && m->retained->len < MAX_RETAINED &&
       pick (m, 2) == 0)
     g_ptr_array_add (m->retained, r);
   else
@@ -994,6 +1264,13 @@ model_delivered (FifoModel *m,
           token = 0;
           g_array_append_val (m->tokens, token);
         }
+      if (r->op == OP_CONDITION_WAIT_FOR && r->n_destroyed != 1)
+        model_fail (m, "wait_for %u: its predicate data was freed %u times by its delivery",
+                    r->id, r->n_destroyed);
+      break;
+    case OP_COMPANION_ACQUIRE:
+      if (r->outcome == OUTCOME_OK)
+        m->comp_held++;
       break;
     case OP_EVENT_WAIT:
     case OP_BARRIER_WAIT:
@@ -1006,12 +1283,14 @@ model_delivered (FifoModel *m,
 
 /* A request of a destroyed context, completed: nobody will run its
  * callback, so it gives back at once what it holds, as a release would
- * (the library's fifo_waiter_abandon_one()). Each of the library's
- * operations notifies on its own: so are they counted here. */
-static void
+ * (the library's fifo_waiter_pass_over_locked()), within the operation
+ * that completed it. Returns whether it passes a condition's notification
+ * on, which the library does afterwards, as an operation of its own. */
+static gboolean
 pass_over (FifoModel *m,
            Req       *r)
 {
+  gboolean pass_notification_on = FALSE;
   gboolean gave_back = TRUE;
 
   g_assert (r->orphaned && (r->state == REQ_ORPHAN || r->state == REQ_READY));
@@ -1037,13 +1316,20 @@ pass_over (FifoModel *m,
         }
       else if (r->op == OP_MUTEX_ACQUIRE)
         {
-          mutex_release (m);
+          mutex_release (m, IN_MUTEX);
         }
-      else
+      else if (m->value < G_MAXUINT)  /* at the top, the permit is dropped */
         {
           m->value++;
           semaphore_serve (m);
         }
+      break;
+
+    case OP_COMPANION_ACQUIRE:
+      if (r->outcome != OUTCOME_OK)
+        gave_back = FALSE;
+      else
+        mutex_release (m, IN_COMPANION);
       break;
 
     case OP_CONDITION_WAIT:
@@ -1056,16 +1342,14 @@ pass_over (FifoModel *m,
         }
       /* A wait (or a wait_for's step) ends holding the mutex, whatever its
        * outcome; so does a wait_for's completion after waiting. */
-      if (!m->locked)
+      if (!m->mx.locked)
         model_fail (m, "model: %s %u is passed over holding the mutex, which is not locked",
                     op_names[r->op], r->id);
-      mutex_release (m);
-      account_notifications (m);
+      mutex_release (m, IN_MUTEX);
       /* A notified wait passes its notification on, later (deferred): a
        * cancelled one already did, or was never notified; a wait_for's
        * completion has none (its last step consumed it). */
-      if (r->outcome == OUTCOME_OK && !(r->op == OP_CONDITION_WAIT_FOR && r->final))
-        condition_notify (m, 1);
+      pass_notification_on = r->outcome == OUTCOME_OK && !(r->op == OP_CONDITION_WAIT_FOR && r->final);
       break;
 
     case OP_EVENT_WAIT:
@@ -1078,32 +1362,40 @@ pass_over (FifoModel *m,
       g_assert_not_reached ();
     }
 
-  account_notifications (m);
+  if (r->op == OP_CONDITION_WAIT_FOR && r->n_destroyed != 1)
+    model_fail (m, "wait_for %u: its predicate data was freed %u times by its pass-over",
+                r->id, r->n_destroyed);
   m->stats[STAT_PASSED_OVER]++;
   if (gave_back)
     m->stats[STAT_PASSED_OVER_GAVE_BACK]++;
   r->state = REQ_PASSED;
   g_ptr_array_remove (m->live, r);
   retire (m, r);
+  return pass_notification_on;
 }
 
-/* An operation of the library is over: the orphans it completed are passed
- * over, the last completed first, and with them those their giving back
- * completes in turn (the library's fifo_wait_queue_abandon_orphans()).
- * That order is not in the documented contract, but the notifications
- * depend on it: when one release grants a lock to two orphans, passing
- * over one or the other first may make one or two changes of n-waiting.
- * The model follows the library's. */
+/* An operation of the library is letting go of the primitive: the orphans
+ * it completed are passed over first, oldest first, and with them those
+ * their giving back completes in turn (the library drains its inbox in a
+ * loop, in one locked section, so their notifications are the operation's).
+ * A notification a passed-over condition wait passes on comes after, each
+ * an operation of its own. */
 static void
 settle_orphans (FifoModel *m)
 {
+  guint deferred = 0;
   Req *r;
 
-  if (g_queue_is_empty (&m->orphans))
-    return;
-  account_notifications (m);
-  while ((r = g_queue_pop_head (&m->orphans)) != NULL)
-    pass_over (m, r);
+  for (;;)
+    {
+      while ((r = g_queue_pop_head (&m->orphans)) != NULL)
+        deferred += pass_over (m, r);
+      if (deferred == 0)
+        break;
+      account_notifications (m);
+      deferred--;
+      condition_notify (m, 1);
+    }
 }
 
 /* ---- Comparing ------------------------------------------------------------------- */
@@ -1121,15 +1413,19 @@ model_prop_value (FifoModel *m,
     case PROP_BARRIER_N_WAITING:
       return m->queue.length;
     case PROP_MUTEX_LOCKED:
-      return m->locked;
+      return m->mx.locked;
     case PROP_MUTEX_N_WAITING:
-      return m->mutex_queue.length;
+      return m->mx.queue.length;
     case PROP_SEMAPHORE_VALUE:
       return m->value;
     case PROP_EVENT_IS_SET:
       return m->is_set;
     case PROP_BARRIER_BROKEN:
       return m->broken;
+    case PROP_COMPANION_LOCKED:
+      return m->comp.locked;
+    case PROP_COMPANION_N_WAITING:
+      return m->comp.queue.length;
     case N_PROPS:
     default:
       g_assert_not_reached ();
@@ -1297,12 +1593,12 @@ model_check (FifoModel *m)
 
     case FIFO_MODEL_MUTEX:
     case FIFO_MODEL_CONDITION:
-      if (!g_queue_is_empty (&m->mutex_queue) && !m->locked)
+      if (!g_queue_is_empty (&m->mx.queue) && !m->mx.locked)
         model_fail (m, "model: the mutex is free while requests wait");
       if (m->tokens->len > 1)
         model_fail (m, "model: the mutex is held %u times", m->tokens->len);
-      check_uint (m, "mutex locked", fifo_mutex_get_locked (m->mutex), m->locked);
-      check_uint (m, "mutex n-waiting", fifo_mutex_get_n_waiting (m->mutex), m->mutex_queue.length);
+      check_uint (m, "mutex locked", fifo_mutex_get_locked (m->mutex), m->mx.locked);
+      check_uint (m, "mutex n-waiting", fifo_mutex_get_n_waiting (m->mutex), m->mx.queue.length);
       if (m->kind == FIFO_MODEL_CONDITION)
         check_uint (m, "condition n-waiting", fifo_condition_get_n_waiting (m->condition),
                     m->queue.length);
@@ -1339,11 +1635,23 @@ model_check (FifoModel *m)
       g_assert_not_reached ();
     }
 
+  if (!g_queue_is_empty (&m->comp.queue) && !m->comp.locked)
+    model_fail (m, "model: the companion is free while requests wait");
+  if (m->comp_held > 1)
+    model_fail (m, "model: the companion is held %u times", m->comp_held);
+  check_uint (m, "companion locked", fifo_mutex_get_locked (m->companion), m->comp.locked);
+  check_uint (m, "companion n-waiting", fifo_mutex_get_n_waiting (m->companion), m->comp.queue.length);
+
   account_notifications (m);
   for (guint p = 0; p < N_PROPS; p++)
-    if (m->watched[p] && m->notified[p] != m->expected_notified[p])
+    if (m->check_notify && m->watched[p] && m->notified[p] != m->expected_notified[p])
       model_fail (m, "%s:%s was notified %u times, expected %u", prop_owners[p],
                   prop_names[p], m->notified[p], m->expected_notified[p]);
+
+  /* What the step is done with. */
+  while (m->graveyard->len > 0)
+    req_really_free (g_ptr_array_steal_index (m->graveyard, m->graveyard->len - 1));
+  cancel_drop_unused (m);
 }
 
 /* ---- Driving ---------------------------------------------------------------------- */
@@ -1451,38 +1759,47 @@ static void
 submit (FifoModel *m,
         Req       *r)
 {
-  trace (m, "%s %u in context %u%s (mode %u, target %u)", op_names[r->op], r->id, r->ctx,
-         r->cancelled ? ", already cancelled" : r->cancellable != NULL ? ", cancellable" : "",
-         r->mode, r->target);
+  trace (m, "%s %u in context %u%s %u (mode %u, target %u)", op_names[r->op], r->id, r->ctx,
+         r->cancelled ? ", already cancelled" : r->cancel != NULL ? ", cancellable" : ", no cancellable",
+         r->cancel != NULL ? r->cancel->id : 0, r->mode, r->target);
   g_ptr_array_add (m->live, r);
   m->stats[STAT_ASYNC]++;
   if (r->cancelled)
     m->stats[STAT_PRECANCELLED]++;
+  r->registered = ++m->registrations;
+  /* The library connects its handler when a request first registers with
+   * the cancellable; a wait_for whose predicate holds at once never does. */
+  if (r->cancel != NULL && !(r->op == OP_CONDITION_WAIT_FOR && m->cond_value >= r->target))
+    r->cancel->library_connected = TRUE;
 
   push_context (m, r->ctx);
   switch (r->op)
     {
     case OP_LOCK_ACQUIRE:
-      fifo_lock_acquire_async (m->lock, m->modes[r->mode], r->cancellable, request_done_cb, r);
+      fifo_lock_acquire_async (m->lock, m->modes[r->mode], req_cancellable (r), request_done_cb, r);
       break;
     case OP_MUTEX_ACQUIRE:
-      fifo_mutex_acquire_async (m->mutex, r->cancellable, request_done_cb, r);
+      fifo_mutex_acquire_async (m->mutex, req_cancellable (r), request_done_cb, r);
+      break;
+    case OP_COMPANION_ACQUIRE:
+      m->stats[STAT_COMPANION]++;
+      fifo_mutex_acquire_async (m->companion, req_cancellable (r), request_done_cb, r);
       break;
     case OP_SEMAPHORE_ACQUIRE:
-      fifo_semaphore_acquire_async (m->semaphore, r->cancellable, request_done_cb, r);
+      fifo_semaphore_acquire_async (m->semaphore, req_cancellable (r), request_done_cb, r);
       break;
     case OP_EVENT_WAIT:
-      fifo_event_wait_async (m->event, r->cancellable, request_done_cb, r);
+      fifo_event_wait_async (m->event, req_cancellable (r), request_done_cb, r);
       break;
     case OP_CONDITION_WAIT:
-      fifo_condition_wait_async (m->condition, r->cancellable, request_done_cb, r);
+      fifo_condition_wait_async (m->condition, req_cancellable (r), request_done_cb, r);
       break;
     case OP_CONDITION_WAIT_FOR:
-      fifo_condition_wait_for_async (m->condition, wait_for_predicate, r, NULL,
-                                     r->cancellable, request_done_cb, r);
+      fifo_condition_wait_for_async (m->condition, wait_for_predicate, r, predicate_destroyed,
+                                     req_cancellable (r), request_done_cb, r);
       break;
     case OP_BARRIER_WAIT:
-      fifo_barrier_wait_async (m->barrier, r->cancellable, request_done_cb, r);
+      fifo_barrier_wait_async (m->barrier, req_cancellable (r), request_done_cb, r);
       break;
     default:
       g_assert_not_reached ();
@@ -1524,27 +1841,164 @@ op_request (FifoModel *m)
       return;
     }
 
-  r = req_new (m, ops[m->kind], TRUE);
+  /* Now and then the companion, which shares cancellables with the
+   * primitive's requests. */
+  r = req_new (m, pick (m, 6) == 0 ? OP_COMPANION_ACQUIRE : ops[m->kind], TRUE);
   if (r->op == OP_LOCK_ACQUIRE)
     r->mode = pick (m, m->n_modes);
   submit (m, r);
   model_admit (m, r);
 }
 
+static gint
+by_registration (gconstpointer a,
+                 gconstpointer b)
+{
+  const Req *ra = *(const Req **) a, *rb = *(const Req **) b;
+
+  return ra->registered < rb->registered ? -1 : ra->registered > rb->registered;
+}
+
+/* The library's handler on @c runs: it cancels every request registered
+ * with @c, in the order they were (re)submitted, each in an operation of
+ * its own. */
+static void
+cancel_apply_library (FifoModel *m,
+                      Cancel    *c)
+{
+  g_autoptr(GPtrArray) registered = g_ptr_array_new ();
+
+  if (c->library_done)
+    return;
+  c->library_done = TRUE;
+  if (!c->library_connected)
+    return;
+
+  for (guint i = 0; i < m->live->len; i++)
+    {
+      Req *r = g_ptr_array_index (m->live, i);
+
+      if (r->cancel == c)
+        g_ptr_array_add (registered, r);
+    }
+  g_ptr_array_sort (registered, by_registration);
+
+  for (guint i = 0; i < registered->len; i++)
+    {
+      Req *r = g_ptr_array_index (registered, i);
+
+      trace (m, "  cancels %s %u (%s%s)", op_names[r->op], r->id,
+             r->state == REQ_QUEUED ? (r->where == IN_MUTEX ? "queued at the mutex" :
+                                       r->where == IN_COMPANION ? "queued at the companion" : "queued") :
+             r->state == REQ_READY ? "ready" : r->state == REQ_PASSED ? "passed over" : "delivered",
+             r->orphaned ? ", context destroyed" : "");
+      model_cancel (m, r);
+      settle_orphans (m);
+      account_notifications (m);
+    }
+}
+
+/* g_cancellable_cancel(): its handlers run in the order they were
+ * connected, the library's where the first request put it. */
+static void
+cancel_cancellable (FifoModel *m,
+                    Cancel    *c)
+{
+  if (c->cancelled)
+    return;  /* GLib does nothing either */
+
+  trace (m, "cancel cancellable %u (%u users, %u handlers)", c->id, c->users, c->n_handlers);
+  c->cancelled = TRUE;
+  c->library_done = FALSE;
+  for (guint i = 0; i < m->live->len; i++)
+    {
+      Req *r = g_ptr_array_index (m->live, i);
+
+      if (r->cancel == c)
+        r->cancelled = TRUE;
+    }
+
+  m->cancel_depth++;
+  g_cancellable_cancel (c->cancellable);
+  m->cancel_depth--;
+  cancel_apply_library (m, c);
+
+  /* Those delivered long ago, kept to be cancelled late: nothing happens. */
+  for (guint i = m->retained->len; i-- > 0; )
+    {
+      Req *r = g_ptr_array_index (m->retained, i);
+
+      if (r->cancel != c)
+        continue;
+      r->cancelled = TRUE;
+      model_cancel (m, r);
+      g_ptr_array_remove_index_fast (m->retained, i);
+      req_free (r);
+    }
+}
+
+static gboolean release_something (FifoModel *m);
+static void     destroy_context   (FifoModel *m,
+                                   guint      k);
+
+/* A handler of the application's own, inside the emission. */
+static void
+user_cancelled_cb (GCancellable *cancellable,
+                   gpointer      data)
+{
+  Handler *h = data;
+  FifoModel *m = h->cancel->model;
+
+  if (!h->before_library)
+    cancel_apply_library (m, h->cancel);
+  else
+    m->stats[STAT_HANDLER_BEFORE]++;
+
+  trace (m, "  cancellable %u's handler %s", h->cancel->id, act_names[h->act]);
+  switch (h->act)
+    {
+    case ACT_RELEASE:
+      if (release_something (m))
+        {
+          m->stats[STAT_HANDLER_RELEASE]++;
+          settle_orphans (m);
+          account_notifications (m);
+        }
+      break;
+    case ACT_CANCEL:
+      m->stats[STAT_HANDLER_CANCEL]++;
+      cancel_cancellable (m, h->child);
+      break;
+    case ACT_ITERATE:
+      if (m->iterating >= 0)
+        break;
+      m->stats[STAT_HANDLER_ITERATE]++;
+      iterate_full (m, h->ctx, 1, h->as_default);
+      break;
+    case ACT_DESTROY:
+      if (m->iterating >= 0)
+        break;
+      m->stats[STAT_HANDLER_DESTROY]++;
+      destroy_context (m, h->ctx);
+      break;
+    case N_ACTS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static void
 op_cancel (FifoModel *m)
 {
   g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
-  Req *r;
+  Cancel *c;
 
-  for (guint i = 0; i < m->live->len; i++)
+  for (guint i = 0; i < m->cancels->len; i++)
     {
-      r = g_ptr_array_index (m->live, i);
-      if (r->cancellable != NULL && !r->cancelled)
-        g_ptr_array_add (candidates, r);
+      c = g_ptr_array_index (m->cancels, i);
+      if (!c->cancelled && c->users > 0)
+        g_ptr_array_add (candidates, c);
     }
-  for (guint i = 0; i < m->retained->len; i++)
-    g_ptr_array_add (candidates, g_ptr_array_index (m->retained, i));
 
   if (candidates->len == 0)
     {
@@ -1552,35 +2006,47 @@ op_cancel (FifoModel *m)
       return;
     }
 
-  r = g_ptr_array_index (candidates, pick (m, candidates->len));
+  c = g_ptr_array_index (candidates, pick (m, candidates->len));
   /* The rare and delicate case, granted but not delivered, gets its share:
-   * half the time, look for one. */
-  if (r->state != REQ_READY && pick (m, 2) == 0)
-    for (guint i = 0; i < candidates->len; i++)
+   * half the time, look for a cancellable of one. */
+  if (pick (m, 2) == 0)
+    for (guint i = 0; i < m->live->len; i++)
       {
-        Req *ready = g_ptr_array_index (candidates, (i + pick (m, candidates->len)) % candidates->len);
+        Req *ready = g_ptr_array_index (m->live, (i + pick (m, m->live->len)) % m->live->len);
 
-        if (ready->state == REQ_READY)
+        if (ready->state == REQ_READY && ready->cancel != NULL && !ready->cancel->cancelled)
           {
-            r = ready;
+            c = ready->cancel;
             break;
           }
       }
-  trace (m, "cancel %s %u (%s%s)", op_names[r->op], r->id,
-         r->state == REQ_QUEUED ? (r->where == IN_MUTEX ? "queued at the mutex" : "queued") :
-         r->state == REQ_READY ? "ready" : r->state == REQ_PASSED ? "passed over" : "delivered",
-         r->orphaned ? ", context destroyed" : "");
 
-  r->cancelled = TRUE;
-  g_cancellable_cancel (r->cancellable);
-  model_cancel (m, r);
-
-  if (r->state == REQ_DELIVERED || r->state == REQ_PASSED)
-    {
-      g_ptr_array_remove (m->retained, r);
-      req_free (r);
-    }
+  cancel_cancellable (m, c);
 }
+
+/* Handlers connected later, after the library's (when a request used the
+ * cancellable already). */
+static void
+op_connect_handler (FifoModel *m)
+{
+  Cancel *c;
+
+  if (m->cancels->len == 0)
+    {
+      op_iterate (m);
+      return;
+    }
+  c = g_ptr_array_index (m->cancels, pick (m, m->cancels->len));
+  if (c->cancelled || c->n_handlers >= MAX_HANDLERS)
+    {
+      op_iterate (m);
+      return;
+    }
+  cancel_connect (m, c, pick (m, N_ACTS));
+}
+
+static void semaphore_release (FifoModel  *m,
+                               const char *what);
 
 /* Takes one of the test's holds, or returns FALSE if it has none. */
 static gboolean
@@ -1622,14 +2088,11 @@ release_token (FifoModel *m,
     case FIFO_MODEL_CONDITION:
       trace (m, "release the mutex");
       fifo_mutex_release (m->mutex);
-      mutex_release (m);
+      mutex_release (m, IN_MUTEX);
       break;
     case FIFO_MODEL_SEMAPHORE:
     case FIFO_MODEL_BOUNDED_SEMAPHORE:
-      trace (m, "release a permit");
-      fifo_semaphore_release (m->semaphore);
-      m->value++;
-      semaphore_serve (m);
+      semaphore_release (m, "release a permit");
       break;
     case FIFO_MODEL_EVENT:
     case FIFO_MODEL_BARRIER:
@@ -1640,13 +2103,37 @@ release_token (FifoModel *m,
 }
 
 static void
-op_release (FifoModel *m)
+release_companion (FifoModel *m)
+{
+  g_assert (m->comp_held > 0);
+  m->stats[STAT_RELEASE]++;
+  trace (m, "release the companion");
+  m->comp_held--;
+  fifo_mutex_release (m->companion);
+  mutex_release (m, IN_COMPANION);
+}
+
+/* Releases one of the test's holds, the primitive's or the companion's. */
+static gboolean
+release_something (FifoModel *m)
 {
   guint token;
 
-  if (take_token (m, &token))
-    release_token (m, token);
-  else
+  if (m->comp_held > 0 && pick (m, m->tokens->len + m->comp_held) < m->comp_held)
+    {
+      release_companion (m);
+      return TRUE;
+    }
+  if (!take_token (m, &token))
+    return FALSE;
+  release_token (m, token);
+  return TRUE;
+}
+
+static void
+op_release (FifoModel *m)
+{
+  if (!release_something (m))
     op_iterate (m);
 }
 
@@ -1669,10 +2156,10 @@ op_try (FifoModel *m)
       break;
     case FIFO_MODEL_MUTEX:
     case FIFO_MODEL_CONDITION:
-      expected = !m->locked && g_queue_is_empty (&m->mutex_queue);
+      expected = !m->mx.locked && g_queue_is_empty (&m->mx.queue);
       got = fifo_mutex_try_acquire (m->mutex);
       if (expected)
-        m->locked = TRUE;
+        m->mx.locked = TRUE;
       break;
     case FIFO_MODEL_SEMAPHORE:
     case FIFO_MODEL_BOUNDED_SEMAPHORE:
@@ -1727,12 +2214,12 @@ op_blocking (FifoModel *m)
       break;
 
     case FIFO_MODEL_MUTEX:
-      if (!cancelled && !(!m->locked && g_queue_is_empty (&m->mutex_queue)))
+      if (!cancelled && !(!m->mx.locked && g_queue_is_empty (&m->mx.queue)))
         goto would_block;
       trace (m, "blocking mutex acquire%s", cancelled ? ", cancelled" : "");
       ok = fifo_mutex_acquire (m->mutex, cancellable, &error);
       if (!cancelled)
-        m->locked = TRUE;
+        m->mx.locked = TRUE;
       break;
 
     case FIFO_MODEL_SEMAPHORE:
@@ -1884,6 +2371,29 @@ capture_end (FifoModel  *m,
   m->stats[STAT_MISUSE]++;
 }
 
+/* A release, which at G_MAXUINT permits is refused (the most a semaphore
+ * counts), and changes nothing. */
+static void
+semaphore_release (FifoModel  *m,
+                   const char *what)
+{
+  m->stats[STAT_RELEASE]++;
+  if (m->value == G_MAXUINT && !m->bounded)
+    {
+      Capture capture;
+
+      trace (m, "%s, at G_MAXUINT: refused", what);
+      capture_begin (m, &capture);
+      fifo_semaphore_release (m->semaphore);
+      capture_end (m, &capture, "*fifo_semaphore_release*G_MAXUINT*");
+      return;
+    }
+  trace (m, "%s", what);
+  fifo_semaphore_release (m->semaphore);
+  m->value++;
+  semaphore_serve (m);
+}
+
 static void
 op_misuse (FifoModel *m)
 {
@@ -1911,7 +2421,7 @@ op_misuse (FifoModel *m)
       }
 
     case FIFO_MODEL_MUTEX:
-      if (m->locked)
+      if (m->mx.locked)
         break;
       trace (m, "misuse: release the unlocked mutex");
       capture_begin (m, &capture);
@@ -1929,7 +2439,7 @@ op_misuse (FifoModel *m)
       return;
 
     case FIFO_MODEL_CONDITION:
-      if (m->locked)
+      if (m->mx.locked)
         break;
       choice = pick (m, 7);
       trace (m, "misuse %u without the mutex", choice);
@@ -1947,14 +2457,16 @@ op_misuse (FifoModel *m)
             push_context (m, r->ctx);
             if (choice == 0)
               {
-                fifo_condition_wait_async (m->condition, r->cancellable, request_done_cb, r);
+                fifo_condition_wait_async (m->condition, req_cancellable (r), request_done_cb, r);
                 pattern = "*fifo_condition_wait_async*mutex*not held*";
               }
             else
               {
                 m->expected_predicate_calls++;  /* checked first: it might hold */
-                fifo_condition_wait_for_async (m->condition, wait_for_predicate, r, NULL,
-                                               r->cancellable, request_done_cb, r);
+                fifo_condition_wait_for_async (m->condition, wait_for_predicate, r, predicate_destroyed,
+                                               req_cancellable (r), request_done_cb, r);
+                if (r->n_destroyed != 1)
+                  model_fail (m, "a refused wait_for did not free its predicate data");
                 pattern = "*fifo_condition_wait_for_async*mutex*not held*";
               }
             pop_context (m, r->ctx);
@@ -2020,7 +2532,7 @@ op_semaphore_extra_release (FifoModel *m)
       op_release (m);
       return;
     }
-  if (m->value > m->bound + 1)
+  if (m->value > m->bound + 1 || (m->value == G_MAXUINT && pick (m, 2) == 0))
     {
       /* Keep the supply near where it started, or the queue would never
        * form again: a permit taken for good. */
@@ -2031,11 +2543,7 @@ op_semaphore_extra_release (FifoModel *m)
       m->value--;
       return;
     }
-  trace (m, "extra release");
-  m->stats[STAT_RELEASE]++;
-  fifo_semaphore_release (m->semaphore);
-  m->value++;
-  semaphore_serve (m);
+  semaphore_release (m, "extra release");
 }
 
 static void
@@ -2102,7 +2610,7 @@ op_condition_notify (FifoModel *m)
   guint n = pick (m, 4);
   gboolean all = pick (m, 4) == 0;
 
-  if (!m->locked)
+  if (!m->mx.locked)
     {
       op_misuse (m);
       return;
@@ -2188,9 +2696,9 @@ static GSourceFuncs sentinel_funcs = {
  * passed over during the unref, in the order they completed; those still
  * queued when they complete. Their callbacks must never run. */
 static void
-op_destroy_context (FifoModel *m)
+destroy_context (FifoModel *m,
+                 guint      k)
 {
-  guint k = pick (m, N_CONTEXTS);
   GMainContext *dead = m->contexts[k];
   GSource *sentinel;
   guint n_queued = 0, n_ready = m->ready[k].length;
@@ -2228,13 +2736,21 @@ op_destroy_context (FifoModel *m)
   if (m->observed->len > 0)
     model_fail (m, "destroying context %u ran %u callbacks", k, m->observed->len);
 
-  /* What it had ready is passed over, each with whatever its giving back
-   * completes for other orphans, before the next. */
+  /* What it had ready is passed over, each in an operation of its own,
+   * with whatever its giving back completes for other orphans. */
   while ((r = g_queue_pop_head (&m->ready[k])) != NULL)
     {
-      pass_over (m, r);
+      account_notifications (m);
+      g_queue_push_tail (&m->orphans, r);
       settle_orphans (m);
     }
+  account_notifications (m);
+}
+
+static void
+op_destroy_context (FifoModel *m)
+{
+  destroy_context (m, pick (m, N_CONTEXTS));
 }
 
 typedef struct
@@ -2247,34 +2763,39 @@ typedef struct
 
 static const Op lock_ops[] = {
   { 30, op_request }, { 25, op_iterate }, { 22, op_release }, { 10, op_cancel },
-  { 6, op_try }, { 4, op_blocking }, { 1, op_misuse }, { 2, op_destroy_context }, END_OPS,
+  { 6, op_try }, { 4, op_blocking }, { 1, op_misuse }, { 2, op_destroy_context },
+  { 3, op_connect_handler }, END_OPS,
 };
 
 static const Op mutex_ops[] = {
   { 30, op_request }, { 25, op_iterate }, { 22, op_release }, { 10, op_cancel },
-  { 6, op_try }, { 4, op_blocking }, { 1, op_misuse }, { 2, op_destroy_context }, END_OPS,
+  { 6, op_try }, { 4, op_blocking }, { 1, op_misuse }, { 2, op_destroy_context },
+  { 3, op_connect_handler }, END_OPS,
 };
 
 static const Op semaphore_ops[] = {
   { 30, op_request }, { 25, op_iterate }, { 20, op_release }, { 10, op_cancel },
   { 6, op_try }, { 4, op_blocking }, { 3, op_semaphore_extra_release }, { 1, op_misuse },
-  { 2, op_destroy_context }, END_OPS,
+  { 2, op_destroy_context }, { 3, op_connect_handler }, END_OPS,
 };
 
 static const Op event_ops[] = {
   { 30, op_request }, { 25, op_iterate }, { 12, op_cancel }, { 4, op_blocking },
-  { 8, op_event_set }, { 8, op_event_clear }, { 1, op_destroy_context }, END_OPS,
+  { 8, op_event_set }, { 8, op_event_clear }, { 1, op_destroy_context }, { 4, op_release },
+  { 3, op_connect_handler }, END_OPS,
 };
 
 static const Op condition_ops[] = {
   { 14, op_request }, { 25, op_iterate }, { 16, op_release }, { 10, op_cancel },
   { 4, op_try }, { 16, op_condition_wait }, { 8, op_condition_notify }, { 4, op_condition_bump },
-  { 3, op_blocking }, { 1, op_misuse }, { 2, op_destroy_context }, END_OPS,
+  { 3, op_blocking }, { 1, op_misuse }, { 2, op_destroy_context }, { 3, op_connect_handler },
+  END_OPS,
 };
 
 static const Op barrier_ops[] = {
   { 32, op_request }, { 25, op_iterate }, { 10, op_cancel }, { 4, op_blocking },
-  { 2, op_barrier_abort }, { 3, op_barrier_reset }, { 1, op_destroy_context }, END_OPS,
+  { 2, op_barrier_abort }, { 3, op_barrier_reset }, { 1, op_destroy_context }, { 4, op_release },
+  { 3, op_connect_handler }, END_OPS,
 };
 
 static const Op *
@@ -2354,10 +2875,14 @@ fifo_model_new (FifoModelKind        kind,
   m->replay_hint = g_strdup (replay_hint);
   m->iterating = -1;
   m->target_live = 8;
+  m->check_notify = g_strcmp0 (g_getenv ("FIFO_MODEL_NO_NOTIFY"), "1") != 0;
   for (guint i = 0; i < N_CONTEXTS; i++)
     m->contexts[i] = g_main_context_new ();
   m->live = g_ptr_array_new ();
   m->retained = g_ptr_array_new ();
+  m->cancels = g_ptr_array_new ();
+  m->unused = g_ptr_array_new ();
+  m->graveyard = g_ptr_array_new ();
   m->zombies = g_ptr_array_new_with_free_func ((GDestroyNotify) req_free);
   m->tokens = g_array_new (FALSE, FALSE, sizeof (guint));
   m->observed = g_array_new (FALSE, FALSE, sizeof (Observed));
@@ -2413,6 +2938,9 @@ fifo_model_new (FifoModelKind        kind,
     case FIFO_MODEL_BOUNDED_SEMAPHORE:
       m->bounded = kind == FIFO_MODEL_BOUNDED_SEMAPHORE;
       m->value = m->bound = m->bounded ? 1 + pick (m, 4) : pick (m, 4);
+      /* Now and then at the top of the range, where a count could wrap. */
+      if (!m->bounded && pick (m, 4) == 0)
+        m->value = m->bound = G_MAXUINT - pick (m, 3);
       m->semaphore = m->bounded ? fifo_semaphore_new_bounded (m->value) : fifo_semaphore_new (m->value);
       m->primitive = G_OBJECT (m->semaphore);
       watch (m, G_OBJECT (m->semaphore), PROP_SEMAPHORE_VALUE);
@@ -2457,6 +2985,10 @@ fifo_model_new (FifoModelKind        kind,
     default:
       g_assert_not_reached ();
     }
+
+  m->companion = fifo_mutex_new ();
+  watch (m, G_OBJECT (m->companion), PROP_COMPANION_LOCKED);
+  watch (m, G_OBJECT (m->companion), PROP_COMPANION_N_WAITING);
 
   return m;
 }
@@ -2504,6 +3036,11 @@ quiesce_round (FifoModel *m)
       release_token (m, token);
       model_check (m);
     }
+  while (m->comp_held > 0)
+    {
+      release_companion (m);
+      model_check (m);
+    }
 
   switch (m->kind)
     {
@@ -2522,12 +3059,12 @@ quiesce_round (FifoModel *m)
       break;
     case FIFO_MODEL_CONDITION:
       m->cond_value = G_MAXUINT;  /* every wait_for is satisfied */
-      if (!g_queue_is_empty (&m->queue) && !m->locked && g_queue_is_empty (&m->mutex_queue))
+      if (!g_queue_is_empty (&m->queue) && !m->mx.locked && g_queue_is_empty (&m->mx.queue))
         {
           trace (m, "finish: take the mutex to notify");
           if (!fifo_mutex_try_acquire (m->mutex))
             model_fail (m, "finish: the free mutex cannot be taken");
-          m->locked = TRUE;
+          m->mx.locked = TRUE;
           give_token (m, 0);
           trace (m, "finish: notify_all");
           fifo_condition_notify_all (m->condition);
@@ -2547,10 +3084,10 @@ quiesce_round (FifoModel *m)
 void
 fifo_model_finish (FifoModel *m)
 {
-  GObject *weak[N_MODES + 3] = { NULL, };
+  GObject *weak[N_MODES + 4] = { NULL, };
   guint n_weak = 0;
 
-  for (guint round = 0; m->live->len > 0 || m->tokens->len > 0; round++)
+  for (guint round = 0; m->live->len > 0 || m->tokens->len > 0 || m->comp_held > 0; round++)
     {
       if (round > 1000)
         model_fail (m, "finish: %u requests never completed", m->live->len);
@@ -2566,11 +3103,7 @@ fifo_model_finish (FifoModel *m)
     {
       Req *r = g_ptr_array_index (m->retained, 0);
 
-      r->cancelled = TRUE;
-      g_cancellable_cancel (r->cancellable);
-      model_cancel (m, r);
-      g_ptr_array_remove_index_fast (m->retained, 0);
-      req_free (r);
+      cancel_cancellable (m, r->cancel);
       model_check (m);
     }
 
@@ -2582,9 +3115,27 @@ fifo_model_finish (FifoModel *m)
     }
   model_check (m);
 
+  /* Every cancellable must go with our references to it (handlers that
+   * cancel one another hold each other: ours to disconnect). */
+  g_ptr_array_set_size (m->zombies, 0);
+  for (guint i = 0; i < m->cancels->len; i++)
+    {
+      Cancel *c = g_ptr_array_index (m->cancels, i);
+
+      for (guint h = 0; h < c->n_handlers; h++)
+        g_signal_handler_disconnect (c->cancellable, c->handler_ids[h]);
+      c->n_handlers = 0;
+    }
+  while (m->graveyard->len > 0)
+    req_really_free (g_ptr_array_steal_index (m->graveyard, m->graveyard->len - 1));
+  cancel_drop_unused (m);
+  if (m->cancels->len > 0)
+    model_fail (m, "finish: %u cancellables still in use", m->cancels->len);
+
   /* The primitive, its mutex and its modes must go with our references:
    * nothing may keep them (or be kept by them). */
   g_clear_object (&m->kept_holds);
+  weak[n_weak++] = G_OBJECT (m->companion);
   weak[n_weak++] = m->primitive;
   if (m->mutex != NULL && m->kind == FIFO_MODEL_CONDITION)
     weak[n_weak++] = G_OBJECT (m->mutex);
@@ -2596,6 +3147,7 @@ fifo_model_finish (FifoModel *m)
   if (m->kind == FIFO_MODEL_CONDITION)
     g_object_unref (m->mutex);
   g_object_unref (m->primitive);
+  g_object_unref (m->companion);
   for (guint i = 0; i < m->n_modes; i++)
     g_object_unref (m->modes[i]);
   g_clear_object (&m->probe);
@@ -2611,6 +3163,12 @@ fifo_model_finish (FifoModel *m)
   g_ptr_array_unref (m->live);
   g_ptr_array_unref (m->retained);
   g_ptr_array_unref (m->zombies);
+  while (m->graveyard->len > 0)
+    req_really_free (g_ptr_array_steal_index (m->graveyard, m->graveyard->len - 1));
+  cancel_drop_unused (m);
+  g_ptr_array_unref (m->graveyard);
+  g_ptr_array_unref (m->unused);
+  g_ptr_array_unref (m->cancels);
   g_array_unref (m->tokens);
   g_array_unref (m->observed);
   g_free (m->last_critical);

@@ -13,6 +13,7 @@
 #include "fifo-model.h"
 
 #include "../fifo-test-util.h"
+#include "../fifo-watchdog.h"
 
 #include <stdlib.h>
 
@@ -48,13 +49,20 @@ test_model (gconstpointer data)
       if (run == 0 || n_runs < 10 || run % (n_runs / 10) == 0)
         g_test_message ("%s, run %u: seed %u (%s)", name, run, seed, hint);
 
+      /* A step that never returns (a deadlock) fails with every stack. */
+      fifo_watchdog_start (hint, 60);
       for (guint64 step = 0; step < n_steps; step++)
-        fifo_model_step (model);
+        {
+          fifo_model_step (model);
+          if (step % 1024 == 0)
+            fifo_watchdog_kick ();
+        }
 
       summary = fifo_model_describe (model);
       if (run == 0)
         g_test_message ("%s", summary);
       fifo_model_finish (model);
+      fifo_watchdog_stop ();
     }
 }
 

@@ -52,7 +52,7 @@ async void test_lock () throws Error {
     check (order == "1 2 3 ", "lock: the third follows in order");
     fifo_lock.release (mode);
     fifo_lock.release (mode);
-    check (fifo_lock.try_acquire (Fifo.ExclusiveMode.new ()), "lock: free at the end");
+    check (fifo_lock.try_acquire (new Fifo.ExclusiveMode ()), "lock: free at the end");
 }
 
 async void test_mutex () throws Error {
@@ -146,6 +146,62 @@ async void test_barrier () throws Error {
     }
 }
 
+/* What the vapi gives Vala beyond the GIR: constructors for the built-in
+ * modes, async methods whose cancellable may be left out, and GObject's
+ * notify signal on a condition, whose asyncio notify (n) is notify_waiters. */
+async void test_vapi () throws Error {
+    var fifo_lock = new Fifo.Lock ();
+    var shared = new Fifo.SharedMode ();
+    var exclusive = new Fifo.ExclusiveMode ();
+    var two = new Fifo.SemaphoreMode (2);
+    check (fifo_lock.try_acquire (shared) && !fifo_lock.try_acquire (exclusive),
+           "vapi: new Fifo.SharedMode (), new Fifo.ExclusiveMode ()");
+    fifo_lock.release (shared);
+    check (two.size == 2 && fifo_lock.try_acquire (two) && fifo_lock.try_acquire (two) &&
+           !fifo_lock.try_acquire (two), "vapi: new Fifo.SemaphoreMode (2)");
+    fifo_lock.release (two);
+    fifo_lock.release (two);
+
+    yield fifo_lock.acquire_async (exclusive);
+    check (!fifo_lock.try_acquire (shared), "vapi: yield lock.acquire_async (mode), no cancellable");
+    fifo_lock.release (exclusive);
+
+    var cond = new Fifo.Condition (null);
+    int notified = 0;
+    int n_waiting_notified = 0;
+    cond.notify.connect ((obj, pspec) => { notified++; });
+    cond.notify["n-waiting"].connect (() => { n_waiting_notified++; });
+    int woken = 0;
+    for (int i = 0; i < 2; i++) {
+        yield cond.mutex.acquire_async ();
+        cond.wait_async.begin (null, (obj, res) => {
+            try {
+                if (cond.wait_async.end (res) && cond.mutex.locked)
+                    woken++;
+            } catch (Error e) {
+            }
+            cond.mutex.release ();
+        });
+    }
+    yield cond.mutex.acquire_async ();
+    yield idle ();
+    check (cond.n_waiting == 2 && n_waiting_notified >= 2 && notified == n_waiting_notified,
+           "vapi: cond.notify.connect and cond.notify[\"n-waiting\"] see the waiters come");
+    cond.notify_waiters ();
+    cond.mutex.release ();
+    yield idle ();
+    yield idle ();
+    check (woken == 1 && cond.n_waiting == 1, "vapi: notify_waiters () wakes one");
+    yield cond.mutex.acquire_async ();
+    int before = n_waiting_notified;
+    cond.notify_waiters (1);
+    cond.mutex.release ();
+    yield idle ();
+    yield idle ();
+    check (woken == 2 && cond.n_waiting == 0 && n_waiting_notified > before,
+           "vapi: notify_waiters (1) wakes the next, and n-waiting is notified");
+}
+
 async void run () {
     try {
         yield test_lock ();
@@ -154,6 +210,7 @@ async void run () {
         yield test_event ();
         yield test_condition ();
         yield test_barrier ();
+        yield test_vapi ();
     } catch (Error e) {
         check (false, "unexpected error: " + e.message);
     }

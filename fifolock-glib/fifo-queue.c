@@ -1,0 +1,1467 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * NOTES
+ *
+ * The policy of a FIFO queue of items, on the core's one lock with three
+ * lists of waiters: getters (waiting for an item), putters (waiting for
+ * room) and joiners (waiting for every item to be marked done).
+ *
+ * Invariants, with the lock held and outside any locked section:
+ *  - getters wait only while there is no item, putters only while the
+ *    queue is full (or a putter before them waits): an item never sits in
+ *    the queue while a getter waits, and room is never free while a putter
+ *    waits;
+ *  - a put that finds a getter hands its item straight to it, and a get
+ *    that frees room takes the first putter's item in;
+ *  - items are kept in a ring buffer, oldest first; an item handed to a get
+ *    that is then cancelled (or whose context is gone) goes back in front,
+ *    so the order is kept (the ring may then hold one more than max-size);
+ *  - a get waiter's data is the item handed to it (its payload, the
+ *    result's until _finish takes it); a put waiter's data is its item
+ *    until it is inserted (then NULL), so a put that fails or is
+ *    cancelled delivers it back and the result frees what nobody takes;
+ *  - a put stands once its item is inserted: it cannot be taken back.
+ *
+ * Items are freed (with the free function, or g_value_unset() for a queue
+ * of values) never with the lock held: shutdown (TRUE) frees them once
+ * unlocked, results and pass-overs through free_payload().
+ */
+#include "config.h"
+
+#include "fifo-error.h"
+#include "fifo-i18n-private.h"
+#include "fifo-queue.h"
+#include "fifo-result-private.h"
+#include "fifo-wait-queue-private.h"
+
+/**
+ * FifoQueue:
+ *
+ * A queue of items between producers and consumers, first in, first out:
+ * the equivalent of Python's `asyncio.Queue`, for the main loop and
+ * threads.
+ *
+ * [method@Fifo.Queue.put_async] adds an item, waiting while the queue is
+ * full when it has a [property@Fifo.Queue:max-size];
+ * [method@Fifo.Queue.get_async] takes the oldest one, waiting while there
+ * is none. Getters are served strictly in the order they came, and so are
+ * putters: an item put while getters wait goes straight to the first of
+ * them, and room freed by a get goes straight to the first putter.
+ * [method@Fifo.Queue.task_done] and [method@Fifo.Queue.join_async] count
+ * the work on the items; [method@Fifo.Queue.shutdown] ends it, as in
+ * Python 3.13.
+ *
+ * Cancellation never loses or duplicates an item: an item handed to a get
+ * that is then cancelled goes back in front of the queue; a cancelled put
+ * inserts nothing. A put whose item is in the queue is done: cancelling it
+ * then changes nothing.
+ *
+ * A queue holds either pointers, from C ([ctor@Fifo.Queue.new], with a
+ * function that frees the items it still holds when it goes), or
+ * `GValue`s: [ctor@Fifo.Queue.new_for_values], or `g_object_new()` — the
+ * only kind bindings make, in which Python and JavaScript put values of
+ * their own (a string, a dict, a JavaScript object), each getting back
+ * exactly what was put. The `_value` functions are the ones bindings see,
+ * under the plain names.
+ *
+ * Callbacks run in the thread-default main context of the thread that
+ * started the operation, from its main loop, never inside the call that
+ * caused them. Every function is thread-safe: a worker thread may feed a
+ * main loop with the blocking form while the main loop gets with the
+ * asynchronous one.
+ *
+ * In C:
+ *
+ * ```c
+ * static void
+ * on_item (GObject *source, GAsyncResult *result, gpointer user_data)
+ * {
+ *   g_autoptr(GError) error = NULL;
+ *   g_autofree char *item = fifo_queue_get_finish (FIFO_QUEUE (source), result, &error);
+ *
+ *   if (item != NULL)
+ *     g_print ("got %s\n", item);
+ * }
+ *
+ * g_autoptr(FifoQueue) queue = fifo_queue_new (0, g_free);
+ *
+ * fifo_queue_get_async (queue, NULL, on_item, NULL);  // waits
+ * fifo_queue_try_put (queue, g_strdup ("hello"));     // goes to it
+ * ```
+ *
+ * In Python (any value goes in, the same comes out):
+ *
+ * ```python
+ * queue = Fifo.Queue(max_size=2)
+ * queue.try_put({'job': 1})
+ * ok, item = queue.try_get()
+ * assert ok and item == {'job': 1}
+ * ```
+ *
+ * Since: 1.0
+ */
+
+enum {
+  GETTERS,
+  PUTTERS,
+  JOINERS,
+  N_LISTS
+};
+
+/* Its one failure. */
+#define SHUT_DOWN FIFO_OUTCOME_FAILURE (0)
+
+#define CHANGED_N_ITEMS     FIFO_WAIT_QUEUE_CHANGED_POLICY (0)
+#define CHANGED_N_WAITING   FIFO_WAIT_QUEUE_CHANGED_POLICY (1)
+#define CHANGED_IS_SHUT_DOWN FIFO_WAIT_QUEUE_CHANGED_POLICY (2)
+
+struct _FifoQueue
+{
+  GObject         parent_instance;
+  FifoWaitQueue   queue;
+  FifoWaitList    lists[N_LISTS];
+
+  guint           max_size;       /* 0: unbounded */
+  gboolean        values;         /* items are GValue * */
+  GDestroyNotify  free_item;
+
+  /* A ring of items, oldest at items[first]. */
+  gpointer       *items;
+  guint           capacity;
+  guint           first;
+  guint           n_items;
+
+  guint           unfinished;     /* put and not marked done */
+  gboolean        shut_down;
+
+  guint           notified_n_items;
+  guint           notified_n_waiting;
+  gboolean        notified_shut_down;
+};
+
+enum {
+  PROP_0,
+  PROP_MAX_SIZE,
+  PROP_N_ITEMS,
+  PROP_N_WAITING,
+  PROP_IS_SHUT_DOWN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FifoQueue, fifo_queue, G_TYPE_OBJECT)
+
+#define FIFO_QUEUE_OF(queue) ((FifoQueue *) (queue)->owner)
+
+/* ---- Items ------------------------------------------------------------------ */
+
+static void
+fifo_queue_value_free (gpointer value)
+{
+  g_value_unset (value);
+  g_free (value);
+}
+
+static void
+fifo_queue_free_item (FifoQueue *self,
+                      gpointer   item)
+{
+  if (self->free_item != NULL && item != NULL)
+    self->free_item (item);
+}
+
+static void
+fifo_queue_reserve (FifoQueue *self,
+                    guint      n)
+{
+  gpointer *items;
+  guint capacity;
+
+  if (n <= self->capacity)
+    return;
+
+  capacity = MAX (8, self->capacity * 2);
+  while (capacity < n)
+    capacity *= 2;
+  items = g_new (gpointer, capacity);
+  for (guint i = 0; i < self->n_items; i++)
+    items[i] = self->items[(self->first + i) % self->capacity];
+  g_free (self->items);
+  self->items = items;
+  self->capacity = capacity;
+  self->first = 0;
+}
+
+static void
+fifo_queue_push_back (FifoQueue *self,
+                      gpointer   item)
+{
+  fifo_queue_reserve (self, self->n_items + 1);
+  self->items[(self->first + self->n_items) % self->capacity] = item;
+  self->n_items++;
+}
+
+/* An item handed to a get that did not take it: in front again. */
+static void
+fifo_queue_push_front (FifoQueue *self,
+                       gpointer   item)
+{
+  fifo_queue_reserve (self, self->n_items + 1);
+  self->first = (self->first + self->capacity - 1) % self->capacity;
+  self->items[self->first] = item;
+  self->n_items++;
+}
+
+static gpointer
+fifo_queue_pop_front (FifoQueue *self)
+{
+  gpointer item = self->items[self->first];
+
+  g_assert (self->n_items > 0);
+  self->items[self->first] = NULL;
+  self->first = (self->first + 1) % self->capacity;
+  self->n_items--;
+  return item;
+}
+
+static gboolean
+fifo_queue_is_full (FifoQueue *self)
+{
+  return self->max_size > 0 && self->n_items >= self->max_size;
+}
+
+/* ---- The policy ------------------------------------------------------------- */
+
+static const FifoOperation put_op, put_value_op, get_op, join_op;
+
+static gboolean
+fifo_queue_op_is_put (const FifoOperation *op)
+{
+  return op == &put_op || op == &put_value_op;
+}
+
+/* Locked. An item is in the queue: the put is done. */
+static void
+fifo_queue_insert (FifoQueue  *self,
+                   FifoWaiter *putter)
+{
+  gpointer item = g_steal_pointer (&putter->data.pointer);
+  FifoWaiter *getter = self->queue.lists[GETTERS].head;
+
+  self->unfinished++;
+  if (getter != NULL)
+    {
+      /* Only an empty queue has getters waiting: straight to the first. */
+      g_assert (self->n_items == 0);
+      getter->data.pointer = item;
+      fifo_waiter_complete (&self->queue, getter, FIFO_OUTCOME_SUCCESS);
+    }
+  else
+    {
+      fifo_queue_push_back (self, item);
+    }
+  fifo_waiter_complete (&self->queue, putter, FIFO_OUTCOME_SUCCESS);
+}
+
+/* Locked. Hands out what has become possible, in order, until nothing more
+ * is: items to getters, room to putters, the end to joiners. */
+static void
+fifo_queue_serve_queue (FifoWaitQueue *queue)
+{
+  FifoQueue *self = FIFO_QUEUE_OF (queue);
+  FifoWaitList *lists = queue->lists;
+
+  for (;;)
+    {
+      if (lists[GETTERS].head != NULL && self->n_items > 0)
+        {
+          FifoWaiter *getter = lists[GETTERS].head;
+
+          getter->data.pointer = fifo_queue_pop_front (self);
+          fifo_waiter_complete (queue, getter, FIFO_OUTCOME_SUCCESS);
+        }
+      else if (lists[PUTTERS].head != NULL && !fifo_queue_is_full (self) && !self->shut_down)
+        {
+          fifo_queue_insert (self, lists[PUTTERS].head);
+        }
+      else
+        {
+          break;
+        }
+    }
+
+  if (self->shut_down)
+    {
+      /* Nothing will ever come, nor be taken in. */
+      if (self->n_items == 0)
+        fifo_wait_list_complete_all (queue, GETTERS, SHUT_DOWN);
+      fifo_wait_list_complete_all (queue, PUTTERS, SHUT_DOWN);
+    }
+
+  if (self->unfinished == 0)
+    fifo_wait_list_complete_all (queue, JOINERS, FIFO_OUTCOME_SUCCESS);
+}
+
+static void
+fifo_queue_admit (FifoWaitQueue *queue,
+                  FifoWaiter    *waiter)
+{
+  FifoQueue *self = FIFO_QUEUE_OF (queue);
+
+  if (waiter->op == &get_op)
+    {
+      if (self->n_items > 0 && queue->lists[GETTERS].head == NULL)
+        {
+          waiter->data.pointer = fifo_queue_pop_front (self);
+          fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_SUCCESS);
+          fifo_queue_serve_queue (queue);  /* room for a putter */
+        }
+      else if (self->shut_down)
+        {
+          fifo_waiter_complete (queue, waiter, SHUT_DOWN);
+        }
+      else
+        {
+          fifo_wait_queue_push_tail_to (queue, GETTERS, waiter);
+        }
+    }
+  else if (fifo_queue_op_is_put (waiter->op))
+    {
+      if (self->shut_down)
+        fifo_waiter_complete (queue, waiter, SHUT_DOWN);  /* the item goes back */
+      else if (queue->lists[PUTTERS].head == NULL && !fifo_queue_is_full (self))
+        fifo_queue_insert (self, waiter);
+      else
+        fifo_wait_queue_push_tail_to (queue, PUTTERS, waiter);
+    }
+  else
+    {
+      if (self->unfinished == 0)
+        fifo_waiter_complete (queue, waiter, FIFO_OUTCOME_SUCCESS);
+      else
+        fifo_wait_queue_push_tail_to (queue, JOINERS, waiter);
+    }
+}
+
+/* A get handed an item may give it back; a put that inserted its item, or
+ * a join that saw the end, is done. */
+static gboolean
+fifo_queue_can_revoke (FifoWaitQueue *queue,
+                       FifoWaiter    *waiter)
+{
+  return waiter->op == &get_op;
+}
+
+static void
+fifo_queue_revoke (FifoWaitQueue *queue,
+                   FifoWaiter    *waiter)
+{
+  /* In front again; the core then serves it to the next getter, if any. */
+  fifo_queue_push_front (FIFO_QUEUE_OF (queue), g_steal_pointer (&waiter->data.pointer));
+}
+
+/* Its context is gone: a get gives its item back, in front; whatever a put
+ * still carries (it failed) is freed by the core. */
+static void
+fifo_queue_abandon (FifoWaitQueue *queue,
+                    FifoWaiter    *waiter)
+{
+  if (waiter->op == &get_op && fifo_waiter_get_outcome (waiter) == FIFO_OUTCOME_SUCCESS)
+    {
+      fifo_queue_revoke (queue, waiter);
+      fifo_queue_serve_queue (queue);
+    }
+}
+
+static guint
+fifo_queue_collect (FifoWaitQueue *queue)
+{
+  FifoQueue *self = FIFO_QUEUE_OF (queue);
+  guint n_waiting = queue->lists[GETTERS].length + queue->lists[PUTTERS].length;
+  guint changed = 0;
+
+  if (self->n_items != self->notified_n_items)
+    {
+      self->notified_n_items = self->n_items;
+      changed |= CHANGED_N_ITEMS;
+    }
+  if (n_waiting != self->notified_n_waiting)
+    {
+      self->notified_n_waiting = n_waiting;
+      changed |= CHANGED_N_WAITING;
+    }
+  if (self->shut_down != self->notified_shut_down)
+    {
+      self->notified_shut_down = self->shut_down;
+      changed |= CHANGED_IS_SHUT_DOWN;
+    }
+
+  return changed;
+}
+
+static void
+fifo_queue_notify (FifoWaitQueue *queue,
+                   GObject       *owner,
+                   guint          changed)
+{
+  /* n-waiting counts getters and putters, not the core's length, which
+   * counts joiners too. */
+  if (changed & CHANGED_N_ITEMS)
+    g_object_notify_by_pspec (owner, properties[PROP_N_ITEMS]);
+  if (changed & CHANGED_N_WAITING)
+    g_object_notify_by_pspec (owner, properties[PROP_N_WAITING]);
+  if (changed & CHANGED_IS_SHUT_DOWN)
+    g_object_notify_by_pspec (owner, properties[PROP_IS_SHUT_DOWN]);
+}
+
+static void
+fifo_queue_set_error (guint    code,
+                      GError **error)
+{
+  g_set_error_literal (error, FIFO_ERROR, FIFO_ERROR_QUEUE_SHUT_DOWN,
+                       _("The queue is shut down"));
+}
+
+static void
+fifo_queue_free_payload (GObject  *owner,
+                         gpointer  payload)
+{
+  fifo_queue_free_item (FIFO_QUEUE (owner), payload);
+}
+
+static const FifoWaitQueueClass fifo_queue_queue_class = {
+  .admit = fifo_queue_admit,
+  .serve = fifo_queue_serve_queue,
+  .can_revoke = fifo_queue_can_revoke,
+  .revoke = fifo_queue_revoke,
+  .abandon = fifo_queue_abandon,
+  .collect = fifo_queue_collect,
+  .notify = fifo_queue_notify,
+  .set_error = fifo_queue_set_error,
+  .free_payload = fifo_queue_free_payload,
+};
+
+static const FifoOperation put_op = { (gpointer) fifo_queue_put_async, &fifo_queue_queue_class, NULL, TRUE };
+static const FifoOperation put_value_op = { (gpointer) fifo_queue_put_value_async, &fifo_queue_queue_class, NULL, TRUE };
+static const FifoOperation get_op = { (gpointer) fifo_queue_get_async, &fifo_queue_queue_class, NULL, TRUE };
+static const FifoOperation join_op = { (gpointer) fifo_queue_join_async, &fifo_queue_queue_class, NULL, FALSE };
+
+/* ---- The object ------------------------------------------------------------- */
+
+static void
+fifo_queue_finalize (GObject *object)
+{
+  FifoQueue *self = FIFO_QUEUE (object);
+
+  fifo_wait_queue_clear (&self->queue);
+  while (self->n_items > 0)
+    fifo_queue_free_item (self, fifo_queue_pop_front (self));
+  g_free (self->items);
+
+  G_OBJECT_CLASS (fifo_queue_parent_class)->finalize (object);
+}
+
+static void
+fifo_queue_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  FifoQueue *self = FIFO_QUEUE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_SIZE:
+      g_value_set_uint (value, self->max_size);
+      break;
+
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, fifo_queue_get_n_items (self));
+      break;
+
+    case PROP_N_WAITING:
+      g_value_set_uint (value, fifo_queue_get_n_waiting (self));
+      break;
+
+    case PROP_IS_SHUT_DOWN:
+      g_value_set_boolean (value, fifo_queue_get_is_shut_down (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_queue_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  FifoQueue *self = FIFO_QUEUE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_SIZE:
+      self->max_size = g_value_get_uint (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_queue_class_init (FifoQueueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fifo_queue_finalize;
+  object_class->get_property = fifo_queue_get_property;
+  object_class->set_property = fifo_queue_set_property;
+
+  /**
+   * FifoQueue:max-size: (getter get_max_size)
+   *
+   * How many items the queue holds before a put waits; 0 for no limit.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MAX_SIZE] =
+    g_param_spec_uint ("max-size", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoQueue:n-items: (getter get_n_items)
+   *
+   * How many items are in the queue, not yet got.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoQueue:n-waiting: (getter get_n_waiting)
+   *
+   * How many gets wait for an item and puts for room (joins are not
+   * counted).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_WAITING] =
+    g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoQueue:is-shut-down: (getter get_is_shut_down)
+   *
+   * Whether [method@Fifo.Queue.shutdown] was called.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_IS_SHUT_DOWN] =
+    g_param_spec_boolean ("is-shut-down", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fifo_queue_init (FifoQueue *self)
+{
+  fifo_wait_queue_init (&self->queue, &fifo_queue_queue_class, G_OBJECT (self));
+  fifo_wait_queue_set_lists (&self->queue, self->lists, N_LISTS);
+  /* What bindings make: a queue of values. */
+  self->values = TRUE;
+  self->free_item = fifo_queue_value_free;
+}
+
+/**
+ * fifo_queue_new: (skip)
+ * @max_size: how many items the queue holds before a put waits; 0 for no
+ *   limit
+ * @free_item: (nullable): frees an item the queue still holds when it is
+ *   finalized, shut down with @immediate, or whose put failed
+ *
+ * Creates a queue of pointers, for C. Use it with the pointer functions,
+ * [method@Fifo.Queue.put_async], [method@Fifo.Queue.get_async] and the like.
+ *
+ * Returns: (transfer full): a new `FifoQueue`
+ *
+ * Since: 1.0
+ */
+FifoQueue *
+fifo_queue_new (guint          max_size,
+                GDestroyNotify free_item)
+{
+  FifoQueue *self = g_object_new (FIFO_TYPE_QUEUE, "max-size", max_size, NULL);
+
+  self->values = FALSE;
+  self->free_item = free_item;
+  return self;
+}
+
+/**
+ * fifo_queue_new_for_values:
+ * @max_size: how many items the queue holds before a put waits; 0 for no
+ *   limit
+ *
+ * Creates a queue of `GValue`s, which bindings use under the plain names
+ * (`put_async`, `get`…) to put and get values of their own language; C
+ * uses the `_value` functions. `g_object_new()` makes the same.
+ *
+ * Returns: (transfer full): a new `FifoQueue`
+ *
+ * Since: 1.0
+ */
+FifoQueue *
+fifo_queue_new_for_values (guint max_size)
+{
+  return g_object_new (FIFO_TYPE_QUEUE, "max-size", max_size, NULL);
+}
+
+static gboolean
+fifo_queue_check_kind (FifoQueue  *self,
+                       gboolean    values,
+                       const char *function)
+{
+  if (self->values == values)
+    return TRUE;
+
+  if (values)
+    g_critical ("%s: queue %p holds pointers, not GValues (made by fifo_queue_new())",
+                function, self);
+  else
+    g_critical ("%s: queue %p holds GValues (made by fifo_queue_new_for_values() or a binding): use the _value functions",
+                function, self);
+  return FALSE;
+}
+
+static GValue *
+fifo_queue_value_copy (const GValue *value)
+{
+  GValue *copy = g_new0 (GValue, 1);
+
+  g_value_init (copy, G_VALUE_TYPE (value));
+  g_value_copy (value, copy);
+  return copy;
+}
+
+/* ---- Put -------------------------------------------------------------------- */
+
+/**
+ * fifo_queue_put_async: (skip)
+ * @self: a `FifoQueue` made by [ctor@Fifo.Queue.new]
+ * @item: (transfer full): the item
+ * @cancellable: (nullable): a `GCancellable`
+ * @callback: (scope async) (closure user_data): called once the item is in
+ *   the queue, or the put failed
+ * @user_data: data for @callback
+ *
+ * Puts @item at the end of the queue, waiting while it is full, after the
+ * puts that came before. If getters wait, the first of them gets it
+ * straight away. Call [method@Fifo.Queue.put_finish] from @callback.
+ *
+ * The queue owns @item from now on: it is in the queue once @callback
+ * reports success. If the put fails — cancelled before there was room, or
+ * the queue was shut down — @item was not inserted, and is freed with the
+ * queue's free function.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_put_async (FifoQueue           *self,
+                      gpointer             item,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+
+  if (!fifo_queue_check_kind (self, FALSE, G_STRFUNC))
+    return;
+
+  fifo_wait_queue_submit (&self->queue, &put_op, item, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * fifo_queue_put_value_async: (rename-to fifo_queue_put_async)
+ * @self: a `FifoQueue` of values
+ * @value: the item: a copy is put
+ * @cancellable: (nullable): a `GCancellable`
+ * @callback: (scope async) (closure user_data): called once the item is in
+ *   the queue, or the put failed
+ * @user_data: data for @callback
+ *
+ * Puts a copy of @value at the end of the queue, waiting while it is full,
+ * after the puts that came before, as [method@Fifo.Queue.put_async] does
+ * for pointers. Call [method@Fifo.Queue.put_finish] from @callback.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_put_value_async (FifoQueue           *self,
+                            const GValue        *value,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+  g_return_if_fail (G_IS_VALUE (value));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+
+  if (!fifo_queue_check_kind (self, TRUE, G_STRFUNC))
+    return;
+
+  fifo_wait_queue_submit (&self->queue, &put_value_op, fifo_queue_value_copy (value), FALSE,
+                          cancellable, callback, user_data);
+}
+
+/**
+ * fifo_queue_put_finish:
+ * @self: a `FifoQueue`
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Queue.put_async] or [method@Fifo.Queue.put_value_async].
+ *
+ * Returns: %TRUE if the item is in the queue; %FALSE, with @error set
+ *   (%G_IO_ERROR_CANCELLED, or %FIFO_ERROR_QUEUE_SHUT_DOWN), if it was not
+ *   put
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_put_finish (FifoQueue     *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_queue_put_async) ||
+                        fifo_async_result_is_valid (result, self, fifo_queue_put_value_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* What a failed put carries back stays the result's, which frees it. */
+  return fifo_async_result_propagate (result, NULL, error);
+}
+
+static gboolean
+fifo_queue_put_sync (FifoQueue           *self,
+                     const FifoOperation *op,
+                     gpointer             item,
+                     GCancellable        *cancellable,
+                     GError             **error)
+{
+  FifoWaiterData back;
+  FifoOutcome outcome;
+
+  outcome = fifo_wait_queue_submit_sync (&self->queue, op, item, cancellable, &back);
+  /* Not inserted: it comes back, and is freed as documented. */
+  fifo_queue_free_item (self, back.pointer);
+  return fifo_outcome_propagate (op, outcome, error);
+}
+
+/**
+ * fifo_queue_put: (skip)
+ * @self: a `FifoQueue` made by [ctor@Fifo.Queue.new]
+ * @item: (transfer full): the item
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a `GError`
+ *
+ * Like [method@Fifo.Queue.put_async], blocking the calling thread: meant
+ * for worker threads feeding a main loop.
+ *
+ * Returns: %TRUE if the item is in the queue; %FALSE, with @error set, if
+ *   it was not put (and was freed with the queue's free function)
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_put (FifoQueue     *self,
+                gpointer       item,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!fifo_queue_check_kind (self, FALSE, G_STRFUNC))
+    return FALSE;
+
+  return fifo_queue_put_sync (self, &put_op, item, cancellable, error);
+}
+
+/**
+ * fifo_queue_put_value: (rename-to fifo_queue_put)
+ * @self: a `FifoQueue` of values
+ * @value: the item: a copy is put
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a `GError`
+ *
+ * Like [method@Fifo.Queue.put_value_async], blocking the calling thread.
+ *
+ * Returns: %TRUE if the item is in the queue; %FALSE, with @error set, if
+ *   it was not put
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_put_value (FifoQueue     *self,
+                      const GValue  *value,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!fifo_queue_check_kind (self, TRUE, G_STRFUNC))
+    return FALSE;
+
+  return fifo_queue_put_sync (self, &put_value_op, fifo_queue_value_copy (value), cancellable, error);
+}
+
+/* Locked. Puts without waiting, or FALSE. */
+static gboolean
+fifo_queue_try_put_locked (FifoQueue *self,
+                           gpointer   item)
+{
+  FifoWaiter *getter;
+
+  if (self->shut_down || self->queue.lists[PUTTERS].head != NULL || fifo_queue_is_full (self))
+    return FALSE;
+
+  self->unfinished++;
+  getter = self->queue.lists[GETTERS].head;
+  if (getter != NULL)
+    {
+      getter->data.pointer = item;
+      fifo_waiter_complete (&self->queue, getter, FIFO_OUTCOME_SUCCESS);
+    }
+  else
+    {
+      fifo_queue_push_back (self, item);
+    }
+  return TRUE;
+}
+
+/**
+ * fifo_queue_try_put: (skip)
+ * @self: a `FifoQueue` made by [ctor@Fifo.Queue.new]
+ * @item: the item, which the queue owns if it is put
+ *
+ * Puts @item only if that needs no waiting: the queue is not full, no put
+ * waits before it, and it is not shut down. It never overtakes a waiting
+ * put.
+ *
+ * Returns: %TRUE if @item is in the queue (the queue's now); %FALSE if not
+ *   (it is still the caller's)
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_try_put (FifoQueue *self,
+                    gpointer   item)
+{
+  gboolean put;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+
+  if (!fifo_queue_check_kind (self, FALSE, G_STRFUNC))
+    return FALSE;
+
+  fifo_wait_queue_lock (&self->queue);
+  put = fifo_queue_try_put_locked (self, item);
+  fifo_wait_queue_unlock (&self->queue);
+
+  return put;
+}
+
+/**
+ * fifo_queue_try_put_value: (rename-to fifo_queue_try_put)
+ * @self: a `FifoQueue` of values
+ * @value: the item: a copy is put
+ *
+ * Puts a copy of @value only if that needs no waiting, as
+ * [method@Fifo.Queue.try_put] does.
+ *
+ * Returns: %TRUE if the item is in the queue; %FALSE if the queue is full,
+ *   a put waits, or it is shut down
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_try_put_value (FifoQueue    *self,
+                          const GValue *value)
+{
+  GValue *copy;
+  gboolean put;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (G_IS_VALUE (value), FALSE);
+
+  if (!fifo_queue_check_kind (self, TRUE, G_STRFUNC))
+    return FALSE;
+
+  copy = fifo_queue_value_copy (value);
+  fifo_wait_queue_lock (&self->queue);
+  put = fifo_queue_try_put_locked (self, copy);
+  fifo_wait_queue_unlock (&self->queue);
+  if (!put)
+    fifo_queue_value_free (copy);
+
+  return put;
+}
+
+/* ---- Get -------------------------------------------------------------------- */
+
+/**
+ * fifo_queue_get_async:
+ * @self: a `FifoQueue`
+ * @cancellable: (nullable): a `GCancellable`
+ * @callback: (scope async) (closure user_data): called once an item is
+ *   got, or the get failed
+ * @user_data: data for @callback
+ *
+ * Takes the oldest item of the queue, waiting while there is none, after
+ * the gets that came before. Call [method@Fifo.Queue.get_finish] (or, for
+ * a queue of values, [method@Fifo.Queue.get_value_finish]) from @callback.
+ *
+ * If @cancellable is cancelled after an item was handed to this get but
+ * before @callback ran, the item goes back in front of the queue (or to the
+ * next get), and the get fails with %G_IO_ERROR_CANCELLED. A shut-down
+ * queue still hands out what it holds, then fails every get with
+ * %FIFO_ERROR_QUEUE_SHUT_DOWN.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_get_async (FifoQueue           *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+
+  fifo_wait_queue_submit (&self->queue, &get_op, NULL, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * fifo_queue_get_finish: (skip)
+ * @self: a `FifoQueue` made by [ctor@Fifo.Queue.new]
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Queue.get_async] on a queue of pointers.
+ *
+ * Returns: (transfer full) (nullable): the item, which is the caller's;
+ *   %NULL, with @error set (%G_IO_ERROR_CANCELLED, or
+ *   %FIFO_ERROR_QUEUE_SHUT_DOWN), if none was got
+ *
+ * Since: 1.0
+ */
+gpointer
+fifo_queue_get_finish (FifoQueue     *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  gpointer item = NULL;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_queue_get_async), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!fifo_queue_check_kind (self, FALSE, G_STRFUNC))
+    return NULL;
+
+  if (!fifo_async_result_steal (result, &item, error))
+    return NULL;
+  return item;
+}
+
+/**
+ * fifo_queue_get_value_finish: (rename-to fifo_queue_get_finish)
+ * @self: a `FifoQueue` of values
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Queue.get_async] on a queue of values.
+ *
+ * Returns: (transfer full) (nullable): the item, which is the caller's
+ *   (free it with g_boxed_free (G_TYPE_VALUE, …), or let a binding do it);
+ *   %NULL, with @error set, if none was got
+ *
+ * Since: 1.0
+ */
+GValue *
+fifo_queue_get_value_finish (FifoQueue     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  gpointer item = NULL;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_queue_get_async), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!fifo_queue_check_kind (self, TRUE, G_STRFUNC))
+    return NULL;
+
+  if (!fifo_async_result_steal (result, &item, error))
+    return NULL;
+  return item;
+}
+
+static gpointer
+fifo_queue_get_sync (FifoQueue     *self,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  FifoWaiterData got = { NULL };
+  FifoOutcome outcome;
+
+  outcome = fifo_wait_queue_submit_sync (&self->queue, &get_op, NULL, cancellable, &got);
+  if (!fifo_outcome_propagate (&get_op, outcome, error))
+    return NULL;
+  return got.pointer;
+}
+
+/**
+ * fifo_queue_get: (skip)
+ * @self: a `FifoQueue` made by [ctor@Fifo.Queue.new]
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a `GError`
+ *
+ * Like [method@Fifo.Queue.get_async], blocking the calling thread: meant
+ * for worker threads fed by a main loop.
+ *
+ * Returns: (transfer full) (nullable): the item; %NULL, with @error set, if
+ *   none was got
+ *
+ * Since: 1.0
+ */
+gpointer
+fifo_queue_get (FifoQueue     *self,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!fifo_queue_check_kind (self, FALSE, G_STRFUNC))
+    return NULL;
+
+  return fifo_queue_get_sync (self, cancellable, error);
+}
+
+/**
+ * fifo_queue_get_value: (rename-to fifo_queue_get)
+ * @self: a `FifoQueue` of values
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a `GError`
+ *
+ * Like [method@Fifo.Queue.get_async], blocking the calling thread, on a
+ * queue of values.
+ *
+ * Returns: (transfer full) (nullable): the item; %NULL, with @error set, if
+ *   none was got
+ *
+ * Since: 1.0
+ */
+GValue *
+fifo_queue_get_value (FifoQueue     *self,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!fifo_queue_check_kind (self, TRUE, G_STRFUNC))
+    return NULL;
+
+  return fifo_queue_get_sync (self, cancellable, error);
+}
+
+/* Locked. Gets without waiting, or NULL. */
+static gpointer
+fifo_queue_try_get_locked (FifoQueue *self)
+{
+  gpointer item;
+
+  /* Waiting getters mean an empty queue: nobody is overtaken. */
+  if (self->n_items == 0)
+    return NULL;
+
+  item = fifo_queue_pop_front (self);
+  fifo_queue_serve_queue (&self->queue);  /* room for a putter */
+  return item;
+}
+
+/**
+ * fifo_queue_try_get: (skip)
+ * @self: a `FifoQueue` made by [ctor@Fifo.Queue.new]
+ * @item: (out) (transfer full) (optional): the item, the caller's
+ *
+ * Takes the oldest item only if there is one now. A shut-down queue still
+ * hands out what it holds; [property@Fifo.Queue:is-shut-down] tells an
+ * empty queue from one that will stay empty.
+ *
+ * Returns: %TRUE if an item was got
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_try_get (FifoQueue *self,
+                    gpointer  *item)
+{
+  gpointer got;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+
+  if (!fifo_queue_check_kind (self, FALSE, G_STRFUNC))
+    return FALSE;
+
+  fifo_wait_queue_lock (&self->queue);
+  got = fifo_queue_try_get_locked (self);
+  fifo_wait_queue_unlock (&self->queue);
+
+  if (got == NULL)
+    return FALSE;
+  if (item != NULL)
+    *item = got;
+  else
+    fifo_queue_free_item (self, got);
+  return TRUE;
+}
+
+/**
+ * fifo_queue_try_get_value: (rename-to fifo_queue_try_get)
+ * @self: a `FifoQueue` of values
+ * @value: (out caller-allocates): an uninitialized `GValue` that receives
+ *   the item, or, if there is none, a %NULL pointer (so that a binding
+ *   always has a value to convert)
+ *
+ * Takes the oldest item only if there is one now, as
+ * [method@Fifo.Queue.try_get] does, on a queue of values.
+ *
+ * Returns: %TRUE if an item was got; either way, unset @value
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_try_get_value (FifoQueue *self,
+                          GValue    *value)
+{
+  GValue *got;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (value != NULL && !G_IS_VALUE (value), FALSE);
+
+  if (!fifo_queue_check_kind (self, TRUE, G_STRFUNC))
+    return FALSE;
+
+  fifo_wait_queue_lock (&self->queue);
+  got = fifo_queue_try_get_locked (self);
+  fifo_wait_queue_unlock (&self->queue);
+
+  if (got == NULL)
+    {
+      g_value_init (value, G_TYPE_POINTER);
+      return FALSE;
+    }
+  *value = *got;  /* moved, not copied */
+  g_free (got);
+  return TRUE;
+}
+
+/* ---- Tasks, shutting down --------------------------------------------------- */
+
+/**
+ * fifo_queue_task_done:
+ * @self: a `FifoQueue`
+ *
+ * Marks the work on one item got from the queue as done: when every item
+ * put has been marked done, [method@Fifo.Queue.join_async] completes.
+ *
+ * Calling it more times than items were put is a programmer error.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_task_done (FifoQueue *self)
+{
+  gboolean too_many;
+
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+
+  fifo_wait_queue_lock (&self->queue);
+  too_many = self->unfinished == 0;
+  if (!too_many && --self->unfinished == 0)
+    fifo_wait_list_complete_all (&self->queue, JOINERS, FIFO_OUTCOME_SUCCESS);
+  fifo_wait_queue_unlock (&self->queue);
+
+  if (too_many)
+    g_critical ("%s: called more times than items were put in queue %p", G_STRFUNC, self);
+}
+
+/**
+ * fifo_queue_join_async:
+ * @self: a `FifoQueue`
+ * @cancellable: (nullable): a `GCancellable`
+ * @callback: (scope async) (closure user_data): called once every item put
+ *   has been marked done, or the join was cancelled
+ * @user_data: data for @callback
+ *
+ * Waits until every item put into the queue has been got and marked done
+ * with [method@Fifo.Queue.task_done] — at once if that is so already. Call
+ * [method@Fifo.Queue.join_finish] from @callback.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_join_async (FifoQueue           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+
+  fifo_wait_queue_submit (&self->queue, &join_op, NULL, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * fifo_queue_join_finish:
+ * @self: a `FifoQueue`
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Queue.join_async].
+ *
+ * Returns: %TRUE once every item was marked done; %FALSE, with @error set,
+ *   if the join was cancelled
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_join_finish (FifoQueue     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_queue_join_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fifo_async_result_propagate (result, NULL, error);
+}
+
+/**
+ * fifo_queue_join:
+ * @self: a `FifoQueue`
+ * @cancellable: (nullable): a `GCancellable`
+ * @error: return location for a `GError`
+ *
+ * Like [method@Fifo.Queue.join_async], blocking the calling thread.
+ *
+ * Returns: %TRUE once every item was marked done; %FALSE, with @error set,
+ *   if the join was cancelled
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_join (FifoQueue     *self,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return fifo_outcome_propagate (&join_op,
+                                 fifo_wait_queue_submit_sync (&self->queue, &join_op, NULL, cancellable, NULL),
+                                 error);
+}
+
+typedef struct
+{
+  FifoQueue *queue;
+  gpointer  *items;
+  guint      n_items;
+} Dropped;
+
+static void
+fifo_queue_free_dropped (gpointer data)
+{
+  Dropped *dropped = data;
+
+  for (guint i = 0; i < dropped->n_items; i++)
+    fifo_queue_free_item (dropped->queue, dropped->items[i]);
+  g_free (dropped->items);
+  g_object_unref (dropped->queue);
+  g_free (dropped);
+}
+
+/**
+ * fifo_queue_shutdown:
+ * @self: a `FifoQueue`
+ * @immediate: whether to drop the items the queue still holds
+ *
+ * Shuts the queue down, as Python 3.13's `asyncio.Queue.shutdown()` does:
+ * waiting puts, and every put from now on, fail with
+ * %FIFO_ERROR_QUEUE_SHUT_DOWN (their items are not inserted); gets take
+ * what is left, then fail likewise, the waiting ones at once.
+ *
+ * With @immediate, what is left is dropped (freed, once the queue is
+ * unlocked, with its free function) and marked done, which may complete
+ * [method@Fifo.Queue.join_async]; every get fails from now on.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_shutdown (FifoQueue *self,
+                     gboolean   immediate)
+{
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+
+  fifo_wait_queue_lock (&self->queue);
+  self->shut_down = TRUE;
+  if (immediate && self->n_items > 0)
+    {
+      Dropped *dropped = g_new (Dropped, 1);
+
+      dropped->queue = g_object_ref (self);
+      dropped->n_items = self->n_items;
+      dropped->items = g_new (gpointer, self->n_items);
+      for (guint i = 0; i < dropped->n_items; i++)
+        dropped->items[i] = fifo_queue_pop_front (self);
+      self->unfinished -= MIN (self->unfinished, dropped->n_items);
+      fifo_wait_queue_defer (&self->queue, fifo_queue_free_dropped, dropped);
+    }
+  fifo_queue_serve_queue (&self->queue);
+  fifo_wait_queue_unlock (&self->queue);
+}
+
+/* ---- Properties --------------------------------------------------------------- */
+
+/**
+ * fifo_queue_get_max_size: (get-property max-size)
+ * @self: a `FifoQueue`
+ *
+ * Gets how many items the queue holds before a put waits.
+ *
+ * Returns: the maximum size, or 0 for no limit
+ *
+ * Since: 1.0
+ */
+guint
+fifo_queue_get_max_size (FifoQueue *self)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), 0);
+
+  return self->max_size;
+}
+
+/**
+ * fifo_queue_get_n_items: (get-property n-items)
+ * @self: a `FifoQueue`
+ *
+ * Counts the items in the queue.
+ *
+ * Returns: the number of items not yet got
+ *
+ * Since: 1.0
+ */
+guint
+fifo_queue_get_n_items (FifoQueue *self)
+{
+  guint n;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), 0);
+
+  fifo_wait_queue_lock (&self->queue);
+  n = self->n_items;
+  fifo_wait_queue_unlock (&self->queue);
+
+  return n;
+}
+
+/**
+ * fifo_queue_get_n_waiting: (get-property n-waiting)
+ * @self: a `FifoQueue`
+ *
+ * Counts the gets waiting for an item and the puts waiting for room.
+ *
+ * Returns: the number of waiting gets and puts
+ *
+ * Since: 1.0
+ */
+guint
+fifo_queue_get_n_waiting (FifoQueue *self)
+{
+  guint n;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), 0);
+
+  fifo_wait_queue_lock (&self->queue);
+  n = self->queue.lists[GETTERS].length + self->queue.lists[PUTTERS].length;
+  fifo_wait_queue_unlock (&self->queue);
+
+  return n;
+}
+
+/**
+ * fifo_queue_get_is_shut_down: (get-property is-shut-down)
+ * @self: a `FifoQueue`
+ *
+ * Tells whether the queue was shut down.
+ *
+ * Returns: %TRUE once [method@Fifo.Queue.shutdown] was called
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_get_is_shut_down (FifoQueue *self)
+{
+  gboolean shut_down;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+
+  fifo_wait_queue_lock (&self->queue);
+  shut_down = self->shut_down;
+  fifo_wait_queue_unlock (&self->queue);
+
+  return shut_down;
+}
+
+/**
+ * fifo_queue_holds_values:
+ * @self: a `FifoQueue`
+ *
+ * Tells whether the queue holds `GValue`s (made by
+ * [ctor@Fifo.Queue.new_for_values], `g_object_new()` or a binding) or
+ * pointers (made by [ctor@Fifo.Queue.new]).
+ *
+ * Returns: %TRUE for a queue of values
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_holds_values (FifoQueue *self)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+
+  return self->values;
+}
