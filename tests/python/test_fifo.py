@@ -364,8 +364,8 @@ class Primitives(unittest.TestCase):
 
         for name in ('a', 'b'):
             self.assertTrue(mutex.try_acquire())
-            # predicate, its data, cancellable, callback, callback's data
-            cond.wait_for_async(lambda data: data['items'] > 0, state, None, waited, name)
+            # predicate (no arguments, as asyncio's), cancellable, callback, its data
+            cond.wait_for_async(lambda: state['items'] > 0, None, waited, name)
         drain()
         self.assertEqual(cond.props.n_waiting, 2)
         with cond:  # the override: holds the mutex (blocking; it is free)
@@ -396,6 +396,87 @@ class Primitives(unittest.TestCase):
         drain()
         self.assertEqual(outcome, ['cancelled', True])
         mutex.release()
+
+    def test_condition_notify_int_or_property(self):
+        cond = Fifo.Condition.new(None)
+        mutex = cond.get_mutex()
+        notified = []
+        woken = []
+        cond.connect('notify::mutex', lambda *a: notified.append('mutex'))
+        cond.connect('notify::n-waiting', lambda *a: notified.append('n-waiting'))
+        cond.notify('mutex')        # a string: GObject's property notification
+        self.assertEqual(notified, ['mutex'])
+        notified.clear()
+
+        def waited(c, result, name):
+            c.wait_finish(result)
+            woken.append(name)
+            mutex.release()
+
+        for name in 'abc':
+            self.assertTrue(mutex.try_acquire())
+            cond.wait_async(None, waited, name)
+        notified.clear()
+        self.assertTrue(mutex.try_acquire())
+        cond.notify(2)              # an int: asyncio's notify(n)
+        cond.notify()               # n defaults to 1, as in asyncio
+        mutex.release()
+        drain()
+        self.assertEqual(woken, ['a', 'b', 'c'])
+        self.assertIn('n-waiting', notified)
+        self.assertEqual(cond.props.n_waiting, 0)
+
+    def test_condition_wait_for_blocking_zero_argument_predicate(self):
+        cond = Fifo.Condition.new(None)
+        items = ['ready']
+        self.assertTrue(cond.wait_for(lambda: bool(items)))  # holds at once
+        self.assertFalse(cond.get_mutex().get_locked())
+
+    def test_condition_predicate_that_raises_ends_the_wait(self):
+        cond = Fifo.Condition.new(None)
+        mutex = cond.get_mutex()
+        calls = []
+        outcome = []
+
+        def predicate():
+            calls.append(len(calls))
+            if len(calls) == 2:
+                raise KeyError('the predicate failed')
+            return False
+
+        def waited(c, result):
+            try:
+                c.wait_for_finish(result)
+                outcome.append('returned')
+            except KeyError as error:
+                outcome.append(error)
+            outcome.append(mutex.get_locked())
+            mutex.release()
+
+        self.assertTrue(mutex.try_acquire())
+        cond.wait_for_async(predicate, None, waited)
+        drain()
+        self.assertEqual(outcome, [])           # first check: False, it waits
+        self.assertEqual(cond.props.n_waiting, 1)
+        self.assertTrue(mutex.try_acquire())
+        cond.notify(1)
+        mutex.release()
+        drain()
+        # The second check raised: the wait ended, with the mutex held, and
+        # wait_for_finish raised the predicate's exception.
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(len(outcome), 2)
+        self.assertIsInstance(outcome[0], KeyError)
+        self.assertTrue(outcome[1])
+        self.assertFalse(mutex.get_locked())
+        self.assertEqual(cond.props.n_waiting, 0)
+
+        # The blocking form raises it too; at once if it raises at once.
+        with self.assertRaises(ZeroDivisionError):
+            cond.wait_for(lambda: 1 / 0)
+        self.assertFalse(mutex.get_locked())
+        with self.assertRaises(TypeError):
+            cond.wait_for(lambda data: True)   # asyncio's predicates take no arguments
 
     def test_barrier(self):
         barrier = Fifo.Barrier.new(3)
