@@ -597,9 +597,9 @@ wait_for_step_cb (GObject      *source,
  * If that main context is destroyed before @callback runs, @callback never
  * runs and the wait is passed over, as every request of a destroyed
  * context is: the mutex is released if it was re-acquired on the caller's
- * behalf, and @predicate_data_destroy is called — by the thread that
- * destroyed the context or, if the wait was not notified yet, by the thread
- * whose notification later reaches it.
+ * behalf, and @predicate_data_destroy is called — never inside the context's
+ * finalization, but by the condition's (or its mutex's) next operation, or
+ * by the main loop of a request waiting there, whichever comes first.
  *
  * Since: 1.0
  */

@@ -290,6 +290,10 @@ fifo_dispatcher_finalize (GSource *source)
 {
   FifoDispatcher *self = (FifoDispatcher *) source;
 
+  /* Our last reference may have been dropped on another thread, and the
+   * GSource's inside GLib: this atomic read orders it before the free (for
+   * the thread sanitizer, which does not see into GLib). */
+  g_assert (g_atomic_int_get (&self->refs) == 0);
   g_assert (self->head == NULL && self->batch == NULL && self->tickets == NULL);
   g_clear_pointer (&self->spare, fifo_result_release);
   g_clear_pointer (&self->yield_source, g_source_unref);

@@ -34,13 +34,26 @@
  * cancellation always takes effect before its next call on the primitive.
  *
  * In a finalizer (a GMainContext's: a binding's object being freed, with
- * its interpreter lock held, or inside a JavaScript garbage collection,
- * where no JavaScript may run) the core runs nothing at all: a waiter of
- * the dead context is pushed onto its queue's inbox, to be passed over by
- * the primitive's next operation or by a drain scheduled in the main
- * context of the thread that destroyed the context, whichever comes first:
- * passing over gives grants on, which asks modes, and notifies, which are
- * user code.
+ * its interpreter lock held, inside a JavaScript garbage collection, where
+ * no JavaScript may run, or inside a mode's is_compatible, where a Python
+ * collection ran) the core runs no user code at all — passing over gives
+ * grants on, which asks modes, notifies and frees, which are user code. A
+ * waiter of the dead context is pushed onto its queue's inbox, with a
+ * ticket (a reference to the waiter, which keeps the queue) that goes to
+ * the first live waiter of every list of the queue and of its linked one
+ * (fifo_drain_ticket_hand_on()): its dispatcher, or its blocked thread,
+ * drains the queue at its next chance. So the waiter a pass-over grants to
+ * carries it out itself, or somebody ahead of it in line does; and the
+ * primitive's next operation does it in any case. With nobody waiting the
+ * ticket goes to the inbox, and a source in the finalizing thread's main
+ * context drains it for the properties' observers. The finalizer takes
+ * queue mutexes only by trying, and lets go of them without doing the
+ * inbox: the tickets' drains do. So that nothing pushed meanwhile is left
+ * to a holder that will not do it, such a hold is marked (finalizer_holds):
+ * it is short and waits for nothing, and whoever finds the mutex taken by
+ * one waits for it to end instead of leaving its work to it — a finalizer
+ * included; and cancellations pushed before the mark was seen are found in
+ * the inbox by the finalizer, whose tickets go to their waiters too.
  *
  * Once inside, a condition's policy takes its mutex's queue (nested, in the
  * order below), and work deferred to after the unlock may take a
@@ -261,6 +274,7 @@ struct _FifoWaitQueue
   FifoWaiter               *cancel_inbox;  /* to cancel, through ->watch_next */
   FifoWaiter               *pass_inbox;    /* to pass over, through ->next */
   FifoDrainTicket          *ticket_inbox;  /* to drop, through ->next */
+  gint                      finalizer_holds; /* atomic: a hold that does no inbox */
   FifoDrainTicket          *tickets_done;  /* locked: to drop once unlocked */
   FifoDeferred             *deferred_tail;
 };

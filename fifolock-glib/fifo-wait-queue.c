@@ -672,9 +672,20 @@ fifo_wait_queue_process_inbox (FifoWaitQueue *queue)
 void
 fifo_wait_queue_drain (FifoWaitQueue *queue)
 {
-  /* If the mutex is taken, its holder drains before it lets go. */
-  while (fifo_wait_queue_has_inbox (queue) && g_mutex_trylock (&queue->mutex))
-    fifo_wait_queue_unlock_slow (queue);  /* processes the inbox first */
+  while (fifo_wait_queue_has_inbox (queue))
+    {
+      if (g_mutex_trylock (&queue->mutex))
+        {
+          fifo_wait_queue_unlock_slow (queue);  /* processes the inbox first */
+          continue;
+        }
+      /* Its holder drains before it lets go — unless it is a finalizer's
+       * short hold (fifo_drain_ticket_hand_on()), which runs nothing:
+       * wait that out. */
+      if (!g_atomic_int_get (&queue->finalizer_holds))
+        return;
+      g_thread_yield ();
+    }
 }
 
 /* ---- Completion ------------------------------------------------------------ */
@@ -941,7 +952,7 @@ fifo_drain_source_attach (GSource *source)
  * one the grant goes to need not wait for anyone else's main loop. Looks
  * only so far into a list: a dead context's waiters queued at the front
  * go through here one by one. */
-#define FIFO_HELPERS_MAX 4
+#define FIFO_HELPERS_MAX 8
 #define FIFO_HELPER_LOOK 16
 
 /* Locked. Appends @queue's helpers to @helpers. */
@@ -964,6 +975,51 @@ fifo_drain_find_helpers (FifoWaitQueue *queue,
           waiter = waiter->next;
         }
     }
+}
+
+/* Locked. Appends the threads of @queue's waiters whose cancellation was
+ * pushed while we hold it (the inbox is only pushed to meanwhile, so its
+ * links are stable): they carry out their own cancellations. */
+static void
+fifo_drain_find_cancelled (FifoWaitQueue *queue,
+                           FifoWaiter   **helpers,
+                           guint         *n_helpers)
+{
+  FifoWaiter *waiter = g_atomic_pointer_get (&queue->cancel_inbox);
+
+  for (guint looked = 0; waiter != NULL && looked < FIFO_HELPER_LOOK && *n_helpers < FIFO_HELPERS_MAX;
+       waiter = waiter->watch_next, looked++)
+    {
+      /* A blocked one's wait may be over, its FifoSyncWait gone. */
+      if (waiter->dispatcher != NULL && !fifo_dispatcher_is_dead (waiter->dispatcher))
+        helpers[(*n_helpers)++] = waiter;
+    }
+}
+
+/* Takes @queue's mutex if it is free, or as soon as a finalizer's short
+ * hold of it ends; FALSE if anyone else holds it. */
+static gboolean
+fifo_finalizer_trylock (FifoWaitQueue *queue)
+{
+  for (;;)
+    {
+      if (g_mutex_trylock (&queue->mutex))
+        {
+          g_atomic_int_set (&queue->finalizer_holds, TRUE);
+          return TRUE;
+        }
+      if (!g_atomic_int_get (&queue->finalizer_holds))
+        return FALSE;
+      g_thread_yield ();
+    }
+}
+
+static void
+fifo_finalizer_unlock (FifoWaitQueue *queue)
+{
+  /* Not fifo_wait_queue_unlock(): it would do the inbox, here. */
+  g_atomic_int_set (&queue->finalizer_holds, FALSE);
+  g_mutex_unlock (&queue->mutex);
 }
 
 /* Locked (@helper's queue). FALSE if its context died meanwhile. */
@@ -1005,21 +1061,26 @@ fifo_drain_ticket_hand_on (FifoDrainTicket *ticket)
 
   /* The ticket keeps the queue alive until someone drops it. Taken, the
    * queue's holder does the inbox before it lets go: no helper needed. */
-  if (!g_mutex_trylock (&queue->mutex))
+  if (!fifo_finalizer_trylock (queue))
     {
       INBOX_PUSH (&queue->ticket_inbox, ticket, next);
       return;
     }
 
+  /* Those this may grant to; and those whose cancellation waits for us
+   * (its thread found the mutex taken, by us, and went on). */
   fifo_drain_find_helpers (queue, helpers, &n_helpers);
   if (queue->klass->linked != NULL)
     {
       linked = queue->klass->linked (queue);
-      if (g_mutex_trylock (&linked->mutex))
+      if (fifo_finalizer_trylock (linked))
         fifo_drain_find_helpers (linked, helpers, &n_helpers);
       else
         linked = NULL;  /* its holder will grant what it can */
     }
+  fifo_drain_find_cancelled (queue, helpers, &n_helpers);
+  if (linked != NULL)
+    fifo_drain_find_cancelled (linked, helpers, &n_helpers);
 
   /* Each helper its own ticket, all made before any is given: a helper may
    * run its ticket, and drop its reference to the waiter, at once. */
@@ -1050,12 +1111,11 @@ fifo_drain_ticket_hand_on (FifoDrainTicket *ticket)
   if (n_helpers == 0)
     INBOX_PUSH (&queue->ticket_inbox, ticket, next);
 
-  /* Not fifo_wait_queue_unlock(): it would do the inboxes, here. The
-   * helpers will (a ticket's drain does the linked queue's too), or the
-   * next operations. */
+  /* The helpers do the inboxes (a ticket's drain does the linked queue's
+   * too), or the next operations. */
   if (linked != NULL)
-    g_mutex_unlock (&linked->mutex);
-  g_mutex_unlock (&queue->mutex);
+    fifo_finalizer_unlock (linked);
+  fifo_finalizer_unlock (queue);
 
   if (drain != NULL)
     fifo_drain_source_attach (drain);

@@ -80,6 +80,39 @@ class TestGil(unittest.TestCase):
             self.assertTrue(lock.try_acquire(exclusive))
             lock.release(exclusive)
 
+    def test_garbage_collection_inside_is_compatible(self):
+        """A mode's is_compatible allocates; the cyclic collector runs there
+        and frees a context with a grant of another primitive due in it.
+        Nothing of the user's runs in that finalizer — here, a notify handler
+        that asks the lock being asked, which would wait for ever."""
+        import gc
+        lock = Fifo.Lock.new()
+        mutex = Fifo.Mutex.new()
+        seen = []
+
+        class Collecting(GObject.Object, Fifo.LockMode):
+            def do_is_compatible(self, holds):
+                gc.collect()  # what any allocation may trigger
+                return holds.get_total() == 0
+
+        context = GLib.MainContext.new()
+        context.push_thread_default()
+        mutex.acquire_async(None, lambda *args: self.fail('delivered'))
+        context.pop_thread_default()
+        cycle = [context]  # only a reference cycle keeps it
+        cycle.append(cycle)
+        del context, cycle
+        self.assertTrue(mutex.props.locked)
+        mutex.connect('notify::locked', lambda *args: seen.append(lock.props.n_waiting))
+
+        mode = Collecting()
+        self.assertTrue(lock.try_acquire(mode))
+        self.assertEqual(seen, [])
+        # The mutex's next operation passes the grant over, outside the lock.
+        self.assertFalse(mutex.props.locked)
+        self.assertEqual(seen, [0])
+        lock.release(mode)
+
 
 if __name__ == '__main__':
     fifotap.main()
