@@ -7,6 +7,8 @@
                     over, until as many hand-offs as fifo-bench makes.
   cancel N1,...     N tasks wait on a held lock; cancel them in queue order,
                     in reverse and at random; ns per cancellation.
+  queue N1,...      N tasks wait in asyncio.Queue.get(); each, handed an item,
+                    puts one for the next and gets again; ns per hand-off.
 """
 
 import asyncio
@@ -58,6 +60,36 @@ async def cancel(n, order):
     return ns
 
 
+async def queue_chain(n):
+    queue = asyncio.Queue()
+    left = total_for(n) - n
+    remaining = n
+
+    async def consumer():
+        nonlocal left, remaining
+        while True:
+            item = await queue.get()
+            if left > 0:
+                left -= 1
+                queue.put_nowait(item)
+                # asyncio.Queue lets a get barge past the woken getter: step
+                # aside, so that the item goes on down the line as in C.
+                await asyncio.sleep(0)
+                continue
+            # Done: the next one still waiting is handed the end, and so on.
+            remaining -= 1
+            if remaining > 0:
+                queue.put_nowait(item)
+            return
+
+    tasks = [asyncio.ensure_future(consumer()) for _ in range(n)]
+    await asyncio.sleep(0)  # all waiting
+    start = time.perf_counter_ns()
+    queue.put_nowait(1)
+    await asyncio.gather(*tasks)
+    return (time.perf_counter_ns() - start) / total_for(n)
+
+
 def median(values):
     return sorted(values)[len(values) // 2]
 
@@ -70,6 +102,10 @@ def main():
                 runs = repetitions if n < 100_000 else 1
                 ns = median([asyncio.run(chain(make, n)) for _ in range(runs)])
                 print(f'{label} {n} {ns:.1f}', flush=True)
+        elif what == 'queue':
+            runs = repetitions if n < 100_000 else 1
+            ns = median([asyncio.run(queue_chain(n)) for _ in range(runs)])
+            print(f'queue {n} {ns:.1f}', flush=True)
         elif what == 'cancel':
             for order in ('queue', 'reverse', 'random'):
                 # A cancelled waiter removes itself with deque.remove(): O(n)

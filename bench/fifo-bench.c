@@ -1019,6 +1019,183 @@ scenario_two_threads (void)
   report (name, "FifoMutex hand-off", median_of (measure_two_threads, NULL), base, "GMutex+GCond");
 }
 
+/* ---- 9. a queue: items from producers to waiting consumers ---------------------- */
+
+/* In one context: N consumers wait in get_async(); each, handed an item,
+ * puts one (which goes straight to the next waiting consumer) and gets
+ * again — the queue's hand-off chain, beside the mutex's of scenario 3. */
+typedef struct
+{
+  FifoQueue *queue;
+  guint64    handoffs_left;
+  guint      outstanding;
+} QueueChain;
+
+static void
+queue_chain_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  QueueChain *chain = data;
+
+  fifo_queue_get_finish (chain->queue, result, NULL);
+  if (chain->handoffs_left > 0)
+    {
+      chain->handoffs_left--;
+      fifo_queue_get_async (chain->queue, NULL, queue_chain_cb, chain);
+      fifo_queue_try_put (chain->queue, chain);
+    }
+  else if (--chain->outstanding > 0)
+    {
+      /* Done: the next one still waiting is handed the end, and so on. */
+      fifo_queue_try_put (chain->queue, chain);
+    }
+}
+
+static double
+measure_queue_chain (gpointer data)
+{
+  guint n_waiters = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+  guint64 total = chain_total (n_waiters);
+  QueueChain chain = { fifo_queue_new (0, NULL), total - n_waiters, n_waiters };
+  gint64 start;
+
+  for (guint i = 0; i < n_waiters; i++)
+    fifo_queue_get_async (chain.queue, NULL, queue_chain_cb, &chain);
+  start = NOW ();
+  fifo_queue_try_put (chain.queue, &chain);  /* the first item starts it */
+  while (chain.outstanding > 0)
+    g_main_context_iteration (NULL, TRUE);
+  double ns = elapsed_ns (start, total);
+  g_object_unref (chain.queue);
+  return ns;
+}
+
+/* Between two threads, each with a context of its own: a producer thread
+ * puts with the blocking form, into a bounded queue, while the consumer's
+ * main loop gets with the asynchronous one; against GAsyncQueue, whose
+ * consumer blocks in g_async_queue_pop(). ns per item. */
+typedef struct
+{
+  FifoQueue   *queue;
+  GAsyncQueue *async_queue;
+  guint64      n_items;
+  guint64      got;
+  GMainLoop   *loop;
+} Stream;
+
+static gpointer
+producer_thread (gpointer data)
+{
+  Stream *stream = data;
+
+  for (guint64 i = 1; i <= stream->n_items; i++)
+    {
+      if (stream->queue != NULL)
+        fifo_queue_put (stream->queue, GSIZE_TO_POINTER (i), NULL, NULL);
+      else
+        g_async_queue_push (stream->async_queue, GSIZE_TO_POINTER (i));
+    }
+  return NULL;
+}
+
+static void
+stream_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Stream *stream = data;
+
+  fifo_queue_get_finish (stream->queue, result, NULL);
+  if (++stream->got < stream->n_items)
+    fifo_queue_get_async (stream->queue, NULL, stream_cb, stream);
+  else
+    g_main_loop_quit (stream->loop);
+}
+
+static double
+measure_queue_stream (gpointer data)
+{
+  Stream stream = { fifo_queue_new (1024, NULL), NULL, quick ? 20000 : 500000, 0, NULL };
+  GMainContext *context = g_main_context_new ();
+  GThread *producer;
+  gint64 start;
+
+  g_main_context_push_thread_default (context);
+  stream.loop = g_main_loop_new (context, FALSE);
+  fifo_queue_get_async (stream.queue, NULL, stream_cb, &stream);
+  start = NOW ();
+  producer = g_thread_new ("producer", producer_thread, &stream);
+  g_main_loop_run (stream.loop);
+  g_thread_join (producer);
+  double ns = elapsed_ns (start, stream.n_items);
+  g_main_loop_unref (stream.loop);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  g_object_unref (stream.queue);
+  return ns;
+}
+
+static double
+measure_async_queue_stream (gpointer data)
+{
+  Stream stream = { NULL, g_async_queue_new (), quick ? 20000 : 500000, 0, NULL };
+  GThread *producer;
+  gint64 start = NOW ();
+
+  producer = g_thread_new ("producer", producer_thread, &stream);
+  for (guint64 i = 0; i < stream.n_items; i++)
+    g_async_queue_pop (stream.async_queue);
+  g_thread_join (producer);
+  double ns = elapsed_ns (start, stream.n_items);
+  g_async_queue_unref (stream.async_queue);
+  return ns;
+}
+
+static void
+scenario_queue (void)
+{
+  const char *name = "9 queue";
+  const guint sizes[] = { 1, 1000, 100000 };
+  g_autoptr(GString) sizes_arg = g_string_new (NULL);
+  g_autoptr(GHashTable) asyncio = NULL;
+
+  if (!wanted (name))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    g_string_append_printf (sizes_arg, "%s%u", i ? "," : "", sizes[i]);
+  asyncio = run_python ("asyncio-baseline.py", g_strdup_printf ("queue %s", sizes_arg->str));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      guint n = sizes[i];
+      g_autofree char *label = g_strdup_printf ("%s hand-off N=%u", name, n);
+      g_autofree char *key = g_strdup_printf ("queue %u", n);
+      gpointer queue_data[] = { (gpointer) "FifoQueue", GUINT_TO_POINTER (n) };
+      double mutex = run_chain_on_big_stack (&fifo_mutex_ops, n);
+      double asyncio_queue = python_result (asyncio, key);
+      double ns;
+
+      report_full (label, "FifoMutex hand-off (beside it)", mutex, 0, NULL, FALSE);
+      ns = median_of (measure_queue_chain, queue_data);
+      report_full (label, "FifoQueue item to a waiting get", ns, mutex, "a FifoMutex hand-off", TRUE);
+      if (asyncio_queue > 0)
+        report (label, "", ns, asyncio_queue, "asyncio.Queue");
+    }
+
+  {
+    g_autofree char *label = g_strdup_printf ("%s, two threads", name);
+    gpointer async_data[] = { (gpointer) "GAsyncQueue" };
+    gpointer queue_data[] = { (gpointer) "FifoQueue" };
+    double base = median_of (measure_async_queue_stream, async_data);
+
+    report (label, "GAsyncQueue push/pop (baseline)", base, 0, NULL);
+    report (label, "FifoQueue put / get_async", median_of (measure_queue_stream, queue_data),
+            base, "GAsyncQueue");
+  }
+}
+
 /* ---- 8. memory per queued waiter ------------------------------------------------ */
 
 static gsize
@@ -1059,16 +1236,18 @@ scenario_memory (void)
       return;
     }
 
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < 4; i++)
     {
-      const char *subject = i == 0 ? "fifo" : "gtask";
-      g_autofree char *command = g_strdup_printf ("%s --memory %s%s", self_path, subject,
+      static const char *subjects[] = { "fifo", "gtask", "getter", "item" };
+      static const char *labels[] = {
+        "FifoMutex", "GTask mutex (baseline)", "FifoQueue waiting get", "FifoQueue queued item",
+      };
+      g_autofree char *command = g_strdup_printf ("%s --memory %s%s", self_path, subjects[i],
                                                   quick ? " --quick" : "");
       g_autofree char *out = NULL;
 
       if (g_spawn_command_line_sync (command, &out, NULL, NULL, NULL) && out != NULL)
-        g_print ("%-36s %-30s %10s bytes\n", name,
-                 i == 0 ? "FifoMutex" : "GTask mutex (baseline)", g_strstrip (out));
+        g_print ("%-36s %-30s %10s bytes\n", name, labels[i], g_strstrip (out));
     }
 }
 
@@ -1093,6 +1272,26 @@ measure_memory (const char *subject)
     while (g_main_context_iteration (NULL, FALSE) || fifo_mutex_get_n_waiting (mutex) > 0)
       ;
     fifo_mutex_release (mutex);
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+  }
+
+  else if (g_str_equal (subject, "getter") || g_str_equal (subject, "item"))
+  {
+    g_autoptr(FifoQueue) queue = fifo_queue_new (0, NULL);
+    gboolean getters = g_str_equal (subject, "getter");
+
+    before = resident_bytes ();
+    for (guint i = 0; i < n; i++)
+      {
+        if (getters)
+          fifo_queue_get_async (queue, NULL, ignore_cb, NULL);
+        else
+          fifo_queue_try_put (queue, GUINT_TO_POINTER (i + 1));
+      }
+    after = resident_bytes ();
+    g_print ("%.1f\n", (double) (after - before) / n);
+    fifo_queue_shutdown (queue, TRUE);
     while (g_main_context_iteration (NULL, FALSE))
       ;
   }
@@ -1157,6 +1356,7 @@ main (int    argc,
   scenario_wake_many ();
   scenario_cancel ();
   scenario_two_threads ();
+  scenario_queue ();
   scenario_memory ();
 
   g_clear_object (&exclusive_mode);
