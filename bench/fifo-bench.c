@@ -8,11 +8,18 @@
  *  - CPython's asyncio.Lock and asyncio.Semaphore (bench/asyncio-baseline.py,
  *    run with the Python given by --python).
  *
- * Usage: fifo-bench [--quick] [--only SUBSTRING] [--python PATH] [--scripts DIR]
+ * Usage: fifo-bench [--quick] [--only SUBSTRING] [--subject SUBSTRING]
+ *                   [--size N] [--repetitions R] [--python PATH] [--scripts DIR]
+ *
+ * --size restricts the chains of scenarios 3 and 9 to N waiters: with
+ * --repetitions 1, under callgrind (bench/callgrind.sh), a run counts the
+ * instructions of one chain.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <fifolock-glib/fifolock.h>
+
+#include "floor-mutex.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -26,6 +33,7 @@ static const char *subject_filter;  /* --subject: only matching subjects */
 static const char *python_path = "/usr/bin/python3";
 static const char *scripts_dir = ".";
 static guint repetitions = 5;
+static guint only_size;             /* --size: the chains' one size */
 
 static gboolean
 wanted (const char *scenario)
@@ -196,6 +204,13 @@ static void semaphore_release (gpointer self) { fifo_semaphore_release (self); }
 
 static gpointer task_mutex_create (void) { return g_object_new (task_mutex_get_type (), NULL); }
 
+static gpointer floor_create (void) { return floor_mutex_new (); }
+static void floor_acquire_async (gpointer self, GAsyncReadyCallback cb, gpointer data)
+{ floor_mutex_acquire_async (self, cb, data); }
+static gboolean floor_acquire_finish (gpointer self, GAsyncResult *result)
+{ return floor_mutex_acquire_finish (self, result); }
+static void floor_release (gpointer self) { floor_mutex_release (self); }
+
 static const Lockable fifo_lock_ops = {
   "FifoLock (exclusive mode)", lock_create, lock_acquire_async, lock_acquire_finish,
   lock_release, lock_try_acquire,
@@ -207,6 +222,10 @@ static const Lockable fifo_mutex_ops = {
 static const Lockable fifo_semaphore_ops = {
   "FifoSemaphore (1)", semaphore_create, semaphore_acquire_async, semaphore_acquire_finish,
   semaphore_release, NULL,
+};
+static const Lockable floor_ops = {
+  "floor (minimal async mutex)", floor_create, floor_acquire_async, floor_acquire_finish,
+  floor_release, NULL,
 };
 static const Lockable task_mutex_ops = {
   "GTask mutex (baseline)", task_mutex_create, (gpointer) task_mutex_acquire_async,
@@ -313,21 +332,73 @@ measure_uncontended_async (gpointer data)
   return ns;
 }
 
+/* The floor of a round trip: one main-context iteration that dispatches
+ * one ready source, which does nothing. A callback that runs in a later
+ * iteration cannot cost less. */
+static gboolean
+always_ready (GSource *source,
+              gint    *timeout)
+{
+  *timeout = 0;
+  return TRUE;
+}
+
+static gboolean
+dispatch_nothing (GSource     *source,
+                  GSourceFunc  callback,
+                  gpointer     user_data)
+{
+  (*(guint64 *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static double
+measure_bare_iteration (gpointer data)
+{
+  static GSourceFuncs funcs = { always_ready, NULL, NULL, NULL, NULL, NULL };
+  GMainContext *context = g_main_context_default ();
+  GSource *source;
+  guint64 n = quick ? 20000 : 500000, dispatched = 0;
+  gint64 start;
+
+  funcs.dispatch = dispatch_nothing;
+  source = g_source_new (&funcs, sizeof (GSource));
+  g_source_set_callback (source, NULL, &dispatched, NULL);
+  /* GSource passes the callback's data to dispatch() through user_data. */
+  g_source_attach (source, context);
+  start = NOW ();
+  for (guint64 i = 0; i < n; i++)
+    g_main_context_iteration (context, TRUE);
+  double ns = elapsed_ns (start, n);
+  g_source_destroy (source);
+  g_source_unref (source);
+  if (dispatched != n)
+    g_error ("the bare iteration dispatched %" G_GUINT64_FORMAT " times, not %" G_GUINT64_FORMAT,
+             dispatched, n);
+  return ns;
+}
+
 static void
 scenario_uncontended_async (void)
 {
   const char *name = "2 uncontended async round trip";
-  double base;
+  double base, floor_ns;
 
   if (!wanted (name))
     return;
 
+  floor_ns = median_of (measure_bare_iteration, NULL);
+  report (name, "one bare main-context iteration (floor)", floor_ns, 0, NULL);
   base = median_of (measure_uncontended_async, (gpointer) &task_mutex_ops);
   report (name, task_mutex_ops.name, base, 0, NULL);
-  report (name, fifo_lock_ops.name, median_of (measure_uncontended_async, (gpointer) &fifo_lock_ops),
-          base, "GTask");
-  report (name, fifo_mutex_ops.name, median_of (measure_uncontended_async, (gpointer) &fifo_mutex_ops),
-          base, "GTask");
+  for (guint i = 0; i < 2; i++)
+    {
+      const Lockable *ops = i == 0 ? &fifo_lock_ops : &fifo_mutex_ops;
+      double ns = median_of (measure_uncontended_async, (gpointer) ops);
+
+      report_full (name, ops->name, ns, floor_ns, "the floor", TRUE);
+      report (name, "", ns, base, "GTask");
+    }
 }
 
 /* ---- 3. contended hand-off chain ------------------------------------------------ */
@@ -487,7 +558,11 @@ scenario_chain (void)
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       guint n = quick ? MIN (sizes[i], 100000) : sizes[i];
-      g_autofree char *label = g_strdup_printf ("%s N=%u", name, n);
+      g_autofree char *label = NULL;
+
+      if (only_size != 0 && n != only_size)
+        continue;
+      label = g_strdup_printf ("%s N=%u", name, n);
       g_autofree char *lock_key = g_strdup_printf ("lock %u", n);
       g_autofree char *sem_key = g_strdup_printf ("semaphore %u", n);
       double gtask = run_chain_on_big_stack (&task_mutex_ops, n);
@@ -495,6 +570,9 @@ scenario_chain (void)
       double asyncio_sem = python_result (asyncio, sem_key);
       double ns;
 
+      double floor_ns = run_chain_on_big_stack (&floor_ops, n);
+
+      report (label, floor_ops.name, floor_ns, 0, NULL);
       report (label, task_mutex_ops.name, gtask, 0, NULL);
       if (asyncio_lock > 0)
         report (label, "asyncio.Lock (baseline)", asyncio_lock, 0, NULL);
@@ -502,13 +580,16 @@ scenario_chain (void)
         report (label, "asyncio.Semaphore (baseline)", asyncio_sem, 0, NULL);
 
       ns = run_chain_on_big_stack (&fifo_lock_ops, n);
-      report (label, fifo_lock_ops.name, ns, gtask, "GTask");
+      report_full (label, fifo_lock_ops.name, ns, floor_ns, "the floor", TRUE);
+      report (label, "", ns, gtask, "GTask");
       ns = run_chain_on_big_stack (&fifo_mutex_ops, n);
-      report (label, fifo_mutex_ops.name, ns, gtask, "GTask");
+      report_full (label, fifo_mutex_ops.name, ns, floor_ns, "the floor", TRUE);
+      report (label, "", ns, gtask, "GTask");
       if (asyncio_lock > 0)
         report (label, "", ns, asyncio_lock, "asyncio.Lock");
       ns = run_chain_on_big_stack (&fifo_semaphore_ops, n);
-      report (label, fifo_semaphore_ops.name, ns, gtask, "GTask");
+      report_full (label, fifo_semaphore_ops.name, ns, floor_ns, "the floor", TRUE);
+      report (label, "", ns, gtask, "GTask");
       if (asyncio_sem > 0)
         report (label, "", ns, asyncio_sem, "asyncio.Semaphore");
     }
@@ -1317,6 +1398,7 @@ main (int    argc,
       char **argv)
 {
   const char *memory_subject = NULL;
+  guint forced_repetitions = 0;
 
   self_path = argv[0];
   for (int i = 1; i < argc; i++)
@@ -1333,9 +1415,15 @@ main (int    argc,
         python_path = argv[++i];
       else if (g_str_equal (argv[i], "--scripts") && i + 1 < argc)
         scripts_dir = argv[++i];
+      else if (g_str_equal (argv[i], "--size") && i + 1 < argc)
+        only_size = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
+      else if (g_str_equal (argv[i], "--repetitions") && i + 1 < argc)
+        forced_repetitions = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
     }
   if (quick)
     repetitions = 3;
+  if (forced_repetitions > 0)
+    repetitions = MIN (forced_repetitions, 16);
 
   if (memory_subject != NULL)
     {

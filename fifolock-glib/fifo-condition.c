@@ -168,7 +168,7 @@ static void
 fifo_condition_cancel (FifoWaitQueue *queue,
                        FifoWaiter    *waiter)
 {
-  FifoCondition *self = FIFO_CONDITION (waiter->source_object);
+  FifoCondition *self = FIFO_CONDITION (FIFO_WAITER_SOURCE (waiter));
   FifoWaitQueue *mutex_queue = fifo_mutex_get_wait_queue (self->mutex);
 
   /* Whatever happens, it completes as cancelled, holding the mutex. */
@@ -196,7 +196,7 @@ static void
 fifo_condition_revoke (FifoWaitQueue *queue,
                        FifoWaiter    *waiter)
 {
-  FifoCondition *self = FIFO_CONDITION (waiter->source_object);
+  FifoCondition *self = FIFO_CONDITION (FIFO_WAITER_SOURCE (waiter));
 
   fifo_wait_queue_defer (queue, fifo_condition_pass_notification_on, g_object_ref (self));
 }
@@ -213,7 +213,7 @@ static void
 fifo_condition_abandon (FifoWaitQueue *queue,
                         FifoWaiter    *waiter)
 {
-  FifoCondition *self = FIFO_CONDITION (waiter->source_object);
+  FifoCondition *self = FIFO_CONDITION (FIFO_WAITER_SOURCE (waiter));
   FifoWaitQueue *mutex_queue = fifo_mutex_get_wait_queue (self->mutex);
 
   if (waiter->op == &wait_for_op)

@@ -171,7 +171,8 @@ fifo_dispatcher_deliver (FifoDispatcher *self,
 {
   GAsyncReadyCallback callback = waiter->callback;
   gpointer user_data = waiter->user_data;
-  GObject *source_object;
+  FifoWaitQueue *home = waiter->home;
+  GObject *source_object = home->owner;
   FifoWaiterData delivered;
   FifoOutcome outcome;
   FifoResult *result;
@@ -183,13 +184,13 @@ fifo_dispatcher_deliver (FifoDispatcher *self,
   if (result == NULL)
     result = fifo_result_new ();
 
-  /* The waiter's reference to the source object passes to the result,
-   * unless a cancellation still looks at the waiter. */
+  /* The waiter's hold of the source object passes to the result, unless a
+   * cancellation still looks at the waiter (which the hold keeps alive). */
   if (g_atomic_int_get (&waiter->ref_count) == 1)
-    source_object = g_steal_pointer (&waiter->source_object);
+    waiter->holds_home = FALSE;
   else
-    source_object = g_object_ref (waiter->source_object);
-  fifo_result_fill (result, source_object, waiter->op, user_data, outcome, delivered);
+    fifo_wait_queue_hold (home);
+  fifo_result_fill (result, home, waiter->op, user_data, outcome, delivered);
   fifo_waiter_unref (waiter);
 
   if (callback != NULL)
@@ -241,8 +242,15 @@ fifo_dispatcher_dispatch (GSource     *source,
   if (g_source_get_ready_time (source) != -1)
     g_source_set_ready_time (source, -1);
 
+  /* A callback of an outer batch runs a nested main loop: the changes it
+   * made so far are heard of before this batch's callbacks run. */
+  if (G_UNLIKELY (thread->n_notify_pending > 0))
+    fifo_thread_flush_notify (thread);
+
   /* Completions pushed by our own callbacks need no wake-up: this loop,
-   * or the next prepare, will find them. */
+   * or the next prepare, will find them. The properties' notifications of
+   * the changes they make wait for the batch's end: a value that does not
+   * last until then, nobody could have seen between iterations. */
   thread->dispatching = self;
 
   /* Pass-overs first: what they grant may be due here. */
@@ -272,6 +280,8 @@ fifo_dispatcher_dispatch (GSource     *source,
       fifo_dispatcher_deliver (self, waiter);
     }
 
+  if (thread->n_notify_pending > 0)
+    fifo_thread_flush_notify (thread);
   thread->dispatching = outer;
 
   if (budget == 0 && fifo_dispatcher_has_ready (self))

@@ -16,9 +16,10 @@ G_DECLARE_FINAL_TYPE (FifoResult, fifo_result, FIFO, RESULT, GObject)
 
 FifoResult *fifo_result_new        (void);
 void        fifo_result_release    (FifoResult          *self);
-/* Takes @source_object's reference, and @data's payload if @op delivers one. */
+/* Takes a hold of @home (whose owner is the source object), and @data's
+ * payload if @op delivers one. */
 void        fifo_result_fill       (FifoResult          *self,
-                                    GObject             *source_object,
+                                    FifoWaitQueue       *home,
                                     const FifoOperation *op,
                                     gpointer             user_data,
                                     FifoOutcome          outcome,

@@ -18,7 +18,8 @@
 struct _FifoResult
 {
   GObject              parent_instance;
-  GObject             *source_object;
+  GObject             *source_object;  /* home->owner, while filled */
+  FifoWaitQueue       *home;           /* held while filled */
   const FifoOperation *op;
   gpointer             user_data;
   FifoWaiterData       data;
@@ -69,7 +70,9 @@ fifo_result_clear (FifoResult *self)
 {
   if (self->op != NULL && self->op->delivers_payload && self->data.pointer != NULL)
     self->op->klass->free_payload (self->source_object, g_steal_pointer (&self->data.pointer));
-  g_clear_object (&self->source_object);
+  self->source_object = NULL;
+  if (self->home != NULL)
+    fifo_wait_queue_unhold (g_steal_pointer (&self->home));
   self->op = NULL;
   self->user_data = NULL;
   self->data.value = 0;
@@ -113,13 +116,14 @@ fifo_result_release (FifoResult *self)
 
 void
 fifo_result_fill (FifoResult          *self,
-                  GObject             *source_object,
+                  FifoWaitQueue       *home,
                   const FifoOperation *op,
                   gpointer             user_data,
                   FifoOutcome          outcome,
                   FifoWaiterData       data)
 {
-  self->source_object = source_object;
+  self->home = home;
+  self->source_object = home->owner;
   self->op = op;
   self->user_data = user_data;
   self->outcome = outcome;

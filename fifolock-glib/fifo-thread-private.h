@@ -30,9 +30,24 @@ typedef struct
   gboolean        running_deferred;
   FifoDeferred   *deferred;
   FifoDeferred   *deferred_tail;
+
+  /* fifo-wait-queue.c: queues whose changes this thread's batch of
+   * callbacks will notify at its end, each with a reference to its owner */
+  FifoWaitQueue  *notify_pending[8];
+  guint           n_notify_pending;
+  gboolean        flushing_notify;
 } FifoThread;
 
-extern _Thread_local FifoThread *fifo_thread_current;
+/* One pointer of static TLS rather than a __tls_get_addr() call on every
+ * operation: the library may be dlopen()ed (by GObject-Introspection), but
+ * the C library keeps room in the static TLS block for that much. */
+#if defined (__GNUC__) || defined (__clang__)
+# define FIFO_TLS_MODEL __attribute__ ((tls_model ("initial-exec")))
+#else
+# define FIFO_TLS_MODEL
+#endif
+
+extern _Thread_local FifoThread *fifo_thread_current FIFO_TLS_MODEL;
 
 /* The calling thread's, made on first use. */
 FifoThread *fifo_thread_get_slow (void);
@@ -44,6 +59,10 @@ fifo_thread_get (void)
 
   return G_LIKELY (thread != NULL) ? thread : fifo_thread_get_slow ();
 }
+
+/* Collects and notifies what this thread's callbacks changed (see
+ * fifo_wait_queue_defer_notify()). Nothing locked. */
+void fifo_thread_flush_notify (FifoThread *thread);
 
 /* The parts' destructors, for the thread's exit. */
 void fifo_waiter_pool_clear       (FifoThread *thread);

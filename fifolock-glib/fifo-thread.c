@@ -3,7 +3,7 @@
 
 #include "fifo-thread-private.h"
 
-_Thread_local FifoThread *fifo_thread_current;
+_Thread_local FifoThread *fifo_thread_current FIFO_TLS_MODEL;
 
 static void
 fifo_thread_free (gpointer data)

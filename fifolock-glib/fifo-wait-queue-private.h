@@ -159,10 +159,12 @@ struct _FifoWaiter
                                              * queue's pass-over inbox */
   FifoWaitQueue             *queue;         /* atomic: whose lock guards it */
   const FifoOperation       *op;
-  /* Strong. Moved into the result at delivery only if nobody else holds a
-   * reference to the waiter (a cancellation in progress), so it is there
-   * whenever anyone but the delivery looks at the waiter. */
-  GObject                   *source_object;
+  /* The queue of the primitive it was made on (its source object is
+   * home->owner), which it holds (fifo_wait_queue_hold()) while
+   * holds_home. The hold moves into the result at delivery only if nobody
+   * else holds a reference to the waiter (a cancellation in progress), so
+   * the source object is alive whenever anyone looks at the waiter. */
+  FifoWaitQueue             *home;
   GAsyncReadyCallback        callback;      /* NULL for a blocking wait */
   gpointer                   user_data;     /* a FifoSyncWait when blocking */
   FifoDispatcher            *dispatcher;    /* strong; NULL when blocking */
@@ -178,6 +180,7 @@ struct _FifoWaiter
   /* Each guarded by its own lock, so each in a byte of its own. */
   guint8                     cancel_requested : 1; /* the queue's lock */
   guint8                     data_is_object : 1;   /* set when made */
+  guint8                     holds_home : 1;       /* its references' */
   guint8                     list;                 /* the queue's lock: which FifoWaitList */
   guint8                     watched;              /* the watch's lock */
   /* The policy's, under the queue's lock: a FifoQueue's item's place. */
@@ -273,11 +276,38 @@ struct _FifoWaitQueue
   /* Work handed to whoever holds the mutex (atomic, lock-free pushes): */
   FifoWaiter               *cancel_inbox;  /* to cancel, through ->watch_next */
   FifoWaiter               *pass_inbox;    /* to pass over, through ->next */
+  /* Locked: the thread whose batch of callbacks will collect and notify
+   * this queue's changes (fifo_wait_queue_defer_notify()), if any. */
+  gpointer                  notify_deferred_by;
   FifoDrainTicket          *ticket_inbox;  /* to drop, through ->next */
   gint                      finalizer_holds; /* atomic: a hold that does no inbox */
   FifoDrainTicket          *tickets_done;  /* locked: to drop once unlocked */
+  /* Atomic: the holds of its requests and results, which keep the owner
+   * alive with one reference of its own among them all — cheaper than one
+   * each. */
+  gint                      n_holds;
   FifoDeferred             *deferred_tail;
 };
+
+/* The source object of @waiter's operation. */
+#define FIFO_WAITER_SOURCE(waiter) ((waiter)->home->owner)
+
+/* Keeps @queue's owner alive until fifo_wait_queue_unhold(). The caller
+ * keeps it alive meanwhile (a public method's does), or holds it already. */
+static inline void
+fifo_wait_queue_hold (FifoWaitQueue *queue)
+{
+  if (g_atomic_int_add (&queue->n_holds, 1) == 0)
+    g_object_ref (queue->owner);
+}
+
+/* Nothing locked: dropping the last may finalize the owner. */
+static inline void
+fifo_wait_queue_unhold (FifoWaitQueue *queue)
+{
+  if (g_atomic_int_dec_and_test (&queue->n_holds))
+    g_object_unref (queue->owner);
+}
 
 void        fifo_wait_queue_init          (FifoWaitQueue            *queue,
                                            const FifoWaitQueueClass *klass,
@@ -319,14 +349,31 @@ fifo_wait_queue_has_inbox (FifoWaitQueue *queue)
          g_atomic_pointer_get (&queue->ticket_inbox) != NULL;
 }
 
+/* Locked. Inside a dispatcher's batch of callbacks on this thread, the
+ * properties' observers hear of the changes at the batch's end (or at a
+ * nested batch's start): TRUE if this queue is now among those the thread
+ * will collect and notify then (fifo_thread_flush_notify()). */
+gboolean    fifo_wait_queue_defer_notify  (FifoWaitQueue            *queue);
+
+/* fifo_wait_queue_unlock_slow(), with nothing to do but the notifications,
+ * known not to be deferred. */
+void        fifo_wait_queue_unlock_notify (FifoWaitQueue            *queue);
+
 static inline void
 fifo_wait_queue_unlock (FifoWaitQueue *queue)
 {
-  /* Nothing to do outside the lock: the common case of try and release. */
-  if (queue->n_wakeups == 0 && queue->changed == 0 && queue->klass->collect == NULL &&
-      queue->deferred == NULL && queue->released == NULL && queue->passed == NULL &&
-      !fifo_wait_queue_has_inbox (queue))
+  if (queue->n_wakeups == 0 && queue->deferred == NULL && queue->released == NULL &&
+      queue->passed == NULL && queue->tickets_done == NULL && !fifo_wait_queue_has_inbox (queue))
     {
+      /* Nothing to do outside the lock but, perhaps, notify: the common
+       * case of try and release, and of a hand-off inside a batch of
+       * callbacks, whose notifications wait for the batch's end. */
+      if ((queue->changed != 0 || queue->klass->collect != NULL) && queue->klass->notify != NULL &&
+          !fifo_wait_queue_defer_notify (queue))
+        {
+          fifo_wait_queue_unlock_notify (queue);
+          return;
+        }
       g_mutex_unlock (&queue->mutex);
       /* Pushed after the check, while we still held it: ours to do (NOTES). */
       if (G_UNLIKELY (fifo_wait_queue_has_inbox (queue)))

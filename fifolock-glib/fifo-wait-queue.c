@@ -126,7 +126,8 @@ fifo_waiter_unref (FifoWaiter *waiter)
 
   g_assert (!waiter->watched);
   g_clear_pointer (&waiter->watch, fifo_cancel_watch_unref);
-  g_clear_object (&waiter->source_object);
+  if (waiter->holds_home)
+    fifo_wait_queue_unhold (waiter->home);
   if (waiter->data_is_object)
     g_clear_object ((GObject **) &waiter->data.pointer);
   g_clear_pointer (&waiter->dispatcher, fifo_dispatcher_unref);
@@ -179,6 +180,7 @@ fifo_wait_queue_clear (FifoWaitQueue *queue)
   g_assert (queue->released == NULL && queue->passed == NULL);
   g_assert (queue->cancel_inbox == NULL && queue->pass_inbox == NULL);
   g_assert (queue->ticket_inbox == NULL && queue->tickets_done == NULL);
+  g_assert (queue->n_holds == 0);
 
   g_mutex_clear (&queue->mutex);
 }
@@ -202,6 +204,51 @@ fifo_wait_queue_collect (FifoWaitQueue *queue)
 
   queue->changed = 0;
   return queue->klass->notify != NULL ? changed : 0;
+}
+
+gboolean
+fifo_wait_queue_defer_notify (FifoWaitQueue *queue)
+{
+  FifoThread *thread = fifo_thread_current;
+
+  if (thread == NULL || thread->dispatching == NULL || thread->flushing_notify)
+    return FALSE;
+  if (queue->notify_deferred_by == thread)
+    return TRUE;
+  /* Another thread's batch has it, or ours is full: notify now. */
+  if (queue->notify_deferred_by != NULL || thread->n_notify_pending == G_N_ELEMENTS (thread->notify_pending))
+    return FALSE;
+
+  queue->notify_deferred_by = thread;
+  g_object_ref (queue->owner);
+  thread->notify_pending[thread->n_notify_pending++] = queue;
+  return TRUE;
+}
+
+void
+fifo_thread_flush_notify (FifoThread *thread)
+{
+  FifoWaitQueue *pending[G_N_ELEMENTS (thread->notify_pending)];
+  guint n = thread->n_notify_pending;
+  gboolean was_flushing = thread->flushing_notify;
+
+  /* Taken off first: a notify handler, or the owner's finalization, may
+   * run a nested main loop that flushes in turn. */
+  memcpy (pending, thread->notify_pending, n * sizeof pending[0]);
+  thread->n_notify_pending = 0;
+
+  thread->flushing_notify = TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      /* Collected with the lock, notified without, as any unlock does. */
+      fifo_wait_queue_lock (pending[i]);
+      pending[i]->notify_deferred_by = NULL;
+      pending[i]->changed |= FIFO_WAIT_QUEUE_CHANGED_LENGTH;
+      fifo_wait_queue_unlock (pending[i]);
+    }
+  for (guint i = 0; i < n; i++)
+    g_object_unref (pending[i]->owner);
+  thread->flushing_notify = was_flushing;
 }
 
 /* Locked. Moves @inner's deferred work to the end of @outer's, in O(1). */
@@ -343,7 +390,7 @@ fifo_waiter_release_lists (FifoWaiter *released,
       waiter->prev = NULL;
       /* A payload its policy did not take back: nobody's now. */
       if (waiter->op->delivers_payload && waiter->data.pointer != NULL)
-        waiter->op->klass->free_payload (waiter->source_object,
+        waiter->op->klass->free_payload (FIFO_WAITER_SOURCE (waiter),
                                          g_steal_pointer (&waiter->data.pointer));
       if (waiter->op->free_orphaned_user_data != NULL)
         waiter->op->free_orphaned_user_data (waiter->user_data);
@@ -385,6 +432,19 @@ fifo_drain_tickets_free (FifoDrainTicket *tickets)
 }
 
 void
+fifo_wait_queue_unlock_notify (FifoWaitQueue *queue)
+{
+  guint changed = fifo_wait_queue_collect (queue);
+
+  g_mutex_unlock (&queue->mutex);
+  /* The caller keeps the owner alive until we return. */
+  if (changed != 0)
+    queue->klass->notify (queue, queue->owner, changed);
+  if (G_UNLIKELY (fifo_wait_queue_has_inbox (queue)))
+    fifo_wait_queue_drain (queue);
+}
+
+void
 fifo_wait_queue_unlock_slow (FifoWaitQueue *queue)
 {
   FifoDispatcher *wakeups[G_N_ELEMENTS (queue->wakeups)];
@@ -399,7 +459,8 @@ fifo_wait_queue_unlock_slow (FifoWaitQueue *queue)
     fifo_wait_queue_process_inbox (queue);
 
   n_wakeups = queue->n_wakeups;
-  changed = fifo_wait_queue_collect (queue);
+  changed = queue->klass->notify != NULL && !fifo_wait_queue_defer_notify (queue)
+            ? fifo_wait_queue_collect (queue) : 0;
   deferred = g_steal_pointer (&queue->deferred);
   queue->deferred_tail = NULL;
   released = g_steal_pointer (&queue->released);
@@ -440,7 +501,8 @@ fifo_wait_queue_unlock_into (FifoWaitQueue *inner,
   if (fifo_wait_queue_has_inbox (inner))
     fifo_wait_queue_process_inbox (inner);
 
-  changed = fifo_wait_queue_collect (inner);
+  changed = inner->klass->notify != NULL && !fifo_wait_queue_defer_notify (inner)
+            ? fifo_wait_queue_collect (inner) : 0;
   if (changed != 0)
     {
       DeferredNotify *notify = g_new (DeferredNotify, 1);
@@ -835,7 +897,7 @@ fifo_waiter_request_cancel (FifoWaiter *waiter)
   FifoWaitQueue *queue = g_atomic_pointer_get (&waiter->queue);
   /* Keeps @queue alive (a condition keeps its mutex) once the waiter is
    * pushed and may be released by another thread. */
-  GObject *source_object = g_object_ref (waiter->source_object);
+  GObject *source_object = g_object_ref (FIFO_WAITER_SOURCE (waiter));
 
   INBOX_PUSH (&queue->cancel_inbox, waiter, watch_next);
   fifo_wait_queue_drain (queue);
@@ -1217,7 +1279,9 @@ fifo_waiter_new (FifoWaitQueue       *queue,
 
   waiter->queue = queue;
   waiter->op = op;
-  waiter->source_object = g_object_ref (queue->owner);
+  waiter->home = queue;
+  waiter->holds_home = TRUE;
+  fifo_wait_queue_hold (queue);
   waiter->callback = callback;
   waiter->user_data = user_data;
   waiter->dispatcher = dispatcher != NULL ? fifo_dispatcher_ref (dispatcher)
@@ -1325,7 +1389,9 @@ fifo_wait_queue_submit_sync (FifoWaitQueue       *queue,
    * hold a reference when we return, and the owner's. */
   waiter->queue = queue;
   waiter->op = op;
-  waiter->source_object = g_object_ref (queue->owner);
+  waiter->home = queue;
+  waiter->holds_home = TRUE;
+  fifo_wait_queue_hold (queue);
   waiter->user_data = &sync;
   waiter->data.pointer = data;
 

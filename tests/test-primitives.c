@@ -1198,6 +1198,192 @@ test_misuse (gconstpointer data)
   g_test_assert_expected_messages ();
 }
 
+/* ---- Property notifications: every value that lasts is heard of ---------- */
+
+typedef struct
+{
+  FifoMutex *mutex;
+  guint      n_locked;       /* notify::locked emissions */
+  guint      n_waiting;      /* notify::n-waiting emissions */
+  gboolean   seen_locked;    /* the values the handlers last read */
+  guint      seen_n_waiting;
+  guint      hand_offs_left;
+  guint      in_callbacks;
+} Watched;
+
+static void
+locked_notified (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    data)
+{
+  Watched *w = data;
+
+  w->n_locked++;
+  w->seen_locked = fifo_mutex_get_locked (w->mutex);
+}
+
+static void
+n_waiting_notified (GObject    *object,
+                    GParamSpec *pspec,
+                    gpointer    data)
+{
+  Watched *w = data;
+
+  w->n_waiting++;
+  w->seen_n_waiting = fifo_mutex_get_n_waiting (w->mutex);
+}
+
+static void
+watched_init (Watched   *w,
+              FifoMutex *mutex)
+{
+  memset (w, 0, sizeof *w);
+  w->mutex = mutex;
+  g_signal_connect (mutex, "notify::locked", G_CALLBACK (locked_notified), w);
+  g_signal_connect (mutex, "notify::n-waiting", G_CALLBACK (n_waiting_notified), w);
+}
+
+/* What the handlers last saw is what the property is. */
+static void
+assert_heard (Watched *w)
+{
+  g_assert_cmpint (w->seen_locked, ==, fifo_mutex_get_locked (w->mutex));
+  g_assert_cmpuint (w->seen_n_waiting, ==, fifo_mutex_get_n_waiting (w->mutex));
+}
+
+static void
+counted_acquire_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  Watched *w = data;
+
+  g_assert_true (fifo_mutex_acquire_finish (w->mutex, result, NULL));
+  w->in_callbacks++;
+}
+
+/* Outside a batch of callbacks, a change is heard of before the call that
+ * made it returns. */
+static void
+test_notify_immediate (void)
+{
+  g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+  Watched w;
+
+  watched_init (&w, mutex);
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  g_assert_cmpuint (w.n_locked, ==, 1);
+  g_assert_true (w.seen_locked);
+  fifo_mutex_acquire_async (mutex, NULL, counted_acquire_cb, &w);
+  g_assert_cmpuint (w.n_waiting, ==, 1);
+  assert_heard (&w);
+  fifo_mutex_release (mutex);      /* handed on: still locked, nobody waits */
+  g_assert_cmpuint (w.n_locked, ==, 1);
+  g_assert_cmpuint (w.n_waiting, ==, 2);
+  assert_heard (&w);
+  fifo_test_drain ();
+  g_assert_cmpuint (w.in_callbacks, ==, 1);
+  fifo_mutex_release (mutex);
+  g_assert_cmpuint (w.n_locked, ==, 2);
+  assert_heard (&w);
+}
+
+static void
+hand_off_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  Watched *w = data;
+
+  g_assert_true (fifo_mutex_acquire_finish (w->mutex, result, NULL));
+  w->in_callbacks++;
+  fifo_mutex_release (w->mutex);
+  if (w->hand_offs_left > 0)
+    {
+      w->hand_offs_left--;
+      fifo_mutex_acquire_async (w->mutex, NULL, hand_off_cb, w);
+    }
+}
+
+/* Inside a batch, the changes the callbacks make are heard of at the
+ * batch's end: a value that lasted until the main loop iterated again was
+ * notified, the back-and-forth of a hand-off chain in between was merged. */
+static void
+test_notify_batch (void)
+{
+  g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+  Watched w;
+  guint n_waiters = 10, rounds = 200;
+
+  watched_init (&w, mutex);
+  g_assert_true (fifo_mutex_try_acquire (mutex));
+  for (guint i = 0; i < n_waiters; i++)
+    fifo_mutex_acquire_async (mutex, NULL, hand_off_cb, &w);
+  w.hand_offs_left = rounds;
+  w.n_waiting = w.n_locked = 0;
+  fifo_mutex_release (mutex);
+
+  for (guint i = 0; i < 100 && w.in_callbacks < rounds + n_waiters; i++)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      assert_heard (&w);
+    }
+  g_assert_cmpuint (w.in_callbacks, ==, rounds + n_waiters);
+  g_assert_false (fifo_mutex_get_locked (mutex));
+  /* Hundreds of changes of n-waiting in between, a few notifications. */
+  g_assert_cmpuint (w.n_waiting, >, 0);
+  g_assert_cmpuint (w.n_waiting, <, 20);
+  g_assert_cmpuint (w.n_locked, ==, 1);
+}
+
+static void
+nested_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Watched *w = data;
+
+  g_assert_true (fifo_mutex_acquire_finish (w->mutex, result, NULL));
+  fifo_mutex_release (w->mutex);  /* nobody waits: unlocked */
+  /* A nested main loop: what this callback changed is heard of there. */
+  g_assert_true (fifo_mutex_try_acquire (w->mutex));
+  fifo_mutex_release (w->mutex);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (w->seen_locked);
+  w->in_callbacks++;
+}
+
+static void
+other_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  Watched *w = data;
+
+  /* Runs in the nested loop, after the changes were heard of. */
+  g_assert_false (w->seen_locked);
+  g_assert_true (fifo_mutex_acquire_finish (FIFO_MUTEX (source), result, NULL));
+  fifo_mutex_release (FIFO_MUTEX (source));
+  w->in_callbacks++;
+}
+
+static void
+test_notify_nested_loop (void)
+{
+  g_autoptr(FifoMutex) mutex = fifo_mutex_new ();
+  g_autoptr(FifoMutex) other = fifo_mutex_new ();
+  Watched w;
+
+  watched_init (&w, mutex);
+  fifo_mutex_acquire_async (mutex, NULL, nested_cb, &w);
+  g_assert_true (w.seen_locked);
+  fifo_mutex_acquire_async (other, NULL, other_cb, &w);
+  while (w.in_callbacks < 2)
+    g_main_context_iteration (NULL, TRUE);
+  assert_heard (&w);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1205,6 +1391,9 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/primitives/constant-stack", test_constant_stack);
+  g_test_add_func ("/primitives/notify/immediate", test_notify_immediate);
+  g_test_add_func ("/primitives/notify/batch", test_notify_batch);
+  g_test_add_func ("/primitives/notify/nested-loop", test_notify_nested_loop);
   g_test_add_func ("/primitives/threads/mutex", test_mutex_threads);
   g_test_add_func ("/primitives/threads/semaphore", test_semaphore_threads);
   g_test_add_func ("/primitives/threads/event", test_event_threads);

@@ -169,8 +169,9 @@ async void test_vapi () throws Error {
     var cond = new Fifo.Condition (null);
     int notified = 0;
     int n_waiting_notified = 0;
+    uint n_waiting_seen = 0;
     cond.notify.connect ((obj, pspec) => { notified++; });
-    cond.notify["n-waiting"].connect (() => { n_waiting_notified++; });
+    cond.notify["n-waiting"].connect (() => { n_waiting_notified++; n_waiting_seen = cond.n_waiting; });
     int woken = 0;
     for (int i = 0; i < 2; i++) {
         yield cond.mutex.acquire_async ();
@@ -185,7 +186,9 @@ async void test_vapi () throws Error {
     }
     yield cond.mutex.acquire_async ();
     yield idle ();
-    check (cond.n_waiting == 2 && n_waiting_notified >= 2 && notified == n_waiting_notified,
+    // Both waits may come in one batch of callbacks: heard of once, at 2.
+    check (cond.n_waiting == 2 && n_waiting_notified >= 1 && n_waiting_seen == 2 &&
+           notified == n_waiting_notified,
            "vapi: cond.notify.connect and cond.notify[\"n-waiting\"] see the waiters come");
     cond.notify_waiters ();
     cond.mutex.release ();
