@@ -1277,6 +1277,121 @@ scenario_queue (void)
   }
 }
 
+static void
+ignore_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+}
+
+/* ---- 10. many distinct mode instances held ------------------------------------ */
+
+/* Readers that each bring a mode of their own (natural in Python:
+ * `with lock.hold(Read()):`): the cost of one more grant and release with K
+ * distinct instances already held, against K = 1, and the release of a
+ * writer that lets K queued readers in, per reader. Flat if the holds are
+ * counted in O(1). */
+typedef struct
+{
+  guint k;
+} Distinct;
+
+static double
+measure_distinct_grant (gpointer data)
+{
+  guint k = ((Distinct *) ((gpointer *) data)[1])->k;
+  g_autoptr(FifoLock) lock = fifo_lock_new ();
+  FifoLockMode **held = g_new (FifoLockMode *, k);
+  FifoLockMode *mine = FIFO_LOCK_MODE (fifo_shared_mode_new ());
+  guint64 n = quick ? 20000 : 500000;
+  gint64 start;
+
+  for (guint i = 0; i < k; i++)
+    {
+      held[i] = FIFO_LOCK_MODE (fifo_shared_mode_new ());
+      fifo_lock_try_acquire (lock, held[i]);
+    }
+  start = NOW ();
+  for (guint64 i = 0; i < n; i++)
+    {
+      if (G_UNLIKELY (!fifo_lock_try_acquire (lock, mine)))
+        g_error ("a reader was refused");
+      fifo_lock_release (lock, mine);
+    }
+  double ns = elapsed_ns (start, n);
+  for (guint i = 0; i < k; i++)
+    {
+      fifo_lock_release (lock, held[i]);
+      g_object_unref (held[i]);
+    }
+  g_free (held);
+  g_object_unref (mine);
+  return ns;
+}
+
+static double
+measure_distinct_release (gpointer data)
+{
+  guint k = ((Distinct *) ((gpointer *) data)[1])->k;
+  g_autoptr(FifoLock) lock = fifo_lock_new ();
+  FifoLockMode **readers = g_new (FifoLockMode *, k);
+  gint64 start;
+
+  g_assert_true (fifo_lock_try_acquire (lock, exclusive_mode));
+  for (guint i = 0; i < k; i++)
+    {
+      readers[i] = FIFO_LOCK_MODE (fifo_shared_mode_new ());
+      fifo_lock_acquire_async (lock, readers[i], NULL, ignore_cb, NULL);
+    }
+  start = NOW ();
+  fifo_lock_release (lock, exclusive_mode);  /* lets all of them in */
+  double ns = elapsed_ns (start, k);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  for (guint i = 0; i < k; i++)
+    {
+      fifo_lock_release (lock, readers[i]);
+      g_object_unref (readers[i]);
+    }
+  g_free (readers);
+  return ns;
+}
+
+static void
+scenario_distinct (void)
+{
+  const char *name = "10 distinct modes held";
+  /* K=1 is the grant's floor; a release of fewer than a thousand readers
+   * is too quick for the clock: theirs is K=1000. */
+  const guint sizes[] = { 1, 1000, 5000, 40000 };
+  double base_grant = 0, base_release = 0;
+
+  if (!wanted (name))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      Distinct d = { sizes[i] };
+      gpointer grant_data[] = { (gpointer) "FifoLock", &d };
+      g_autofree char *label = g_strdup_printf ("%s K=%u", name, sizes[i]);
+      double grant = median_of (measure_distinct_grant, grant_data);
+
+      if (i == 0)
+        base_grant = grant;
+      report_full (label, "one more reader: try+release", grant, i > 0 ? base_grant : 0,
+                   "K=1", TRUE);
+      if (sizes[i] >= 1000)
+        {
+          double release = median_of (measure_distinct_release, grant_data);
+
+          if (sizes[i] == 1000)
+            base_release = release;
+          report_full (label, "a release lets K readers in", release,
+                       sizes[i] > 1000 ? base_release : 0, "K=1000", TRUE);
+        }
+    }
+}
+
 /* ---- 8. memory per queued waiter ------------------------------------------------ */
 
 static gsize
@@ -1293,12 +1408,6 @@ resident_bytes (void)
   return 0;
 }
 
-static void
-ignore_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-}
 
 static const char *self_path;
 
@@ -1445,6 +1554,7 @@ main (int    argc,
   scenario_cancel ();
   scenario_two_threads ();
   scenario_queue ();
+  scenario_distinct ();
   scenario_memory ();
 
   g_clear_object (&exclusive_mode);

@@ -66,6 +66,11 @@ struct _FifoDispatcher
   FifoDrainTicket *tickets;
   gint          dead;      /* atomic */
   /* Only touched by the thread that owns the context: */
+  /* Atomic: whether the thread iterating the context may be blocked in
+   * poll() with our source not ready — only then does a completion from
+   * elsewhere need to wake it (prepare sets it before it looks at the
+   * ready list, a push looks at it after it filled the list). */
+  gint          polling;
   FifoWaiter   *batch;     /* taken off the ready list, not yet delivered */
   gboolean      yielding;
   gint64        yield_deadline;
@@ -88,22 +93,27 @@ fifo_yield_source_prepare (GSource *source,
                            gint    *timeout)
 {
   *timeout = -1;
-  return ((FifoYieldSource *) source)->dispatcher->yielding;
+  return TRUE;  /* the lowest priority: runs when nothing else is ready */
 }
 
 static gboolean
 fifo_yield_source_check (GSource *source)
 {
-  return ((FifoYieldSource *) source)->dispatcher->yielding;
+  return TRUE;
 }
 
+/* Ends the yield, and goes: it is attached only while the dispatcher
+ * yields (a source per context prepared on every iteration costs). */
 static gboolean
 fifo_yield_source_dispatch (GSource     *source,
                             GSourceFunc  callback,
                             gpointer     user_data)
 {
-  ((FifoYieldSource *) source)->dispatcher->yielding = FALSE;
-  return G_SOURCE_CONTINUE;
+  FifoDispatcher *dispatcher = ((FifoYieldSource *) source)->dispatcher;
+
+  dispatcher->yielding = FALSE;
+  g_clear_pointer (&dispatcher->yield_source, g_source_unref);
+  return G_SOURCE_REMOVE;
 }
 
 static GSourceFuncs fifo_yield_source_funcs = {
@@ -148,10 +158,14 @@ fifo_dispatcher_prepare (GSource *source,
   FifoDispatcher *self = (FifoDispatcher *) source;
 
   *timeout = -1;
+  g_atomic_int_set (&self->polling, TRUE);
   if (fifo_dispatcher_is_yielding (self, timeout))
     return FALSE;
 
-  return fifo_dispatcher_has_ready (self);
+  if (!fifo_dispatcher_has_ready (self))
+    return FALSE;
+  g_atomic_int_set (&self->polling, FALSE);  /* poll() will not block */
+  return TRUE;
 }
 
 static gboolean
@@ -159,6 +173,7 @@ fifo_dispatcher_check (GSource *source)
 {
   FifoDispatcher *self = (FifoDispatcher *) source;
 
+  g_atomic_int_set (&self->polling, FALSE);
   if (fifo_dispatcher_is_yielding (self, NULL))
     return FALSE;
 
@@ -290,6 +305,14 @@ fifo_dispatcher_dispatch (GSource     *source,
 
       self->yielding = TRUE;
       self->yield_deadline = now + MIN (now - started, FIFO_DISPATCH_YIELD_MAX_USEC);
+      if (self->yield_source == NULL)
+        {
+          self->yield_source = g_source_new (&fifo_yield_source_funcs, sizeof (FifoYieldSource));
+          ((FifoYieldSource *) self->yield_source)->dispatcher = self;
+          g_source_set_static_name (self->yield_source, "FifoDispatcher yield");
+          g_source_set_priority (self->yield_source, G_MAXINT);
+          g_source_attach (self->yield_source, self->context);
+        }
     }
 
   return G_SOURCE_CONTINUE;
@@ -306,6 +329,8 @@ fifo_dispatcher_finalize (GSource *source)
   g_assert (g_atomic_int_get (&self->refs) == 0);
   g_assert (self->head == NULL && self->batch == NULL && self->tickets == NULL);
   g_clear_pointer (&self->spare, fifo_result_release);
+  if (self->yield_source != NULL && !g_source_is_destroyed (self->yield_source))
+    g_source_destroy (self->yield_source);
   g_clear_pointer (&self->yield_source, g_source_unref);
   g_mutex_clear (&self->lock);
 }
@@ -403,14 +428,10 @@ fifo_dispatcher_new (GMainContext *context)
   g_source_set_dispose_function (source, fifo_dispatcher_dispose);
   g_source_set_callback (source, fifo_dispatcher_never_called, self,
                          fifo_dispatcher_context_destroyed);
+  /* Until its first prepare, anyone may be in poll(). */
+  self->polling = TRUE;
   g_source_attach (source, context);
   /* The context holds its own reference; ours stays with self->refs. */
-
-  self->yield_source = g_source_new (&fifo_yield_source_funcs, sizeof (FifoYieldSource));
-  ((FifoYieldSource *) self->yield_source)->dispatcher = self;
-  g_source_set_static_name (self->yield_source, "FifoDispatcher yield");
-  g_source_set_priority (self->yield_source, G_MAXINT);
-  g_source_attach (self->yield_source, context);
 
   return self;
 }
@@ -577,7 +598,7 @@ fifo_dispatcher_wakeup (FifoDispatcher *self)
    * refuses, with a critical, a context whose last reference is being
    * dropped at this very moment (its finalization then waits for our lock
    * before freeing anything). */
-  if (!self->dead && !g_main_context_is_owner (self->context))
+  if (!self->dead && g_atomic_int_get (&self->polling) && !g_main_context_is_owner (self->context))
     g_source_set_ready_time ((GSource *) self, 0);
 
   g_mutex_unlock (&self->lock);

@@ -71,38 +71,229 @@
  * Since: 1.0
  */
 
-/* The mode is only compared, never dereferenced: whoever holds a mode
- * keeps it alive to release it, and a waiting request keeps its own. */
+/*
+ * NOTES
+ *
+ * The holds per mode instance, keyed by the mode's address (only
+ * compared, never dereferenced: whoever holds a mode keeps it alive to
+ * release it, and a waiting request keeps its own): an array of entries,
+ * searched linearly while it is short — a lock seldom holds more than a
+ * few distinct modes, and the count by type is then a scan of them too —
+ * and through an open-addressing index (linear probing, backward-shift
+ * deletion) once it is longer, when a second table, by type, starts being
+ * kept beside it. So a grant, a release and every count stay O(1) however
+ * many distinct instances are held (readers that each bring a mode of
+ * their own). Entries are kept dense: a removed one is replaced by the
+ * last, whose index slot follows it.
+ */
+
 typedef struct
 {
-  FifoLockMode *mode;
-  GType         type;
-  guint         count;
+  gsize key;     /* a mode's address, or a GType */
+  GType type;    /* per instance: its type */
+  guint count;
 } HoldEntry;
 
-/* Locks seldom hold more than a few distinct modes at once. */
 #define N_INLINE_ENTRIES 4
+#define INDEX_FROM       8   /* entries beyond which a table is indexed */
+
+typedef struct
+{
+  HoldEntry *entries;
+  guint      n_entries;
+  guint      n_allocated;
+  guint     *index;          /* entry position + 1, or 0; NULL while short */
+  guint      index_mask;
+  HoldEntry  inline_entries[N_INLINE_ENTRIES];
+} HoldTable;
 
 struct _FifoLockHolds
 {
   GObject    parent_instance;
   gint       kept;       /* atomic: someone else holds a reference now */
-  HoldEntry *entries;
-  guint      n_entries;
-  guint      n_allocated;
   guint      total;
-  HoldEntry  inline_entries[N_INLINE_ENTRIES];
+  HoldTable  modes;
+  HoldTable  types;      /* kept once modes is indexed (by_type) */
+  gboolean   by_type;
 };
 
 G_DEFINE_FINAL_TYPE (FifoLockHolds, fifo_lock_holds, G_TYPE_OBJECT)
+
+static void
+hold_table_init (HoldTable *table)
+{
+  table->entries = table->inline_entries;
+  table->n_allocated = N_INLINE_ENTRIES;
+}
+
+static void
+hold_table_clear (HoldTable *table)
+{
+  if (table->entries != table->inline_entries)
+    g_free (table->entries);
+  g_free (table->index);
+}
+
+static inline guint
+hold_hash (const HoldTable *table,
+           gsize            key)
+{
+  /* Fibonacci hashing: addresses and GTypes differ in their middle bits. */
+  return (guint) ((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32) & table->index_mask;
+}
+
+static void
+hold_table_index_put (HoldTable *table,
+                      guint      position)
+{
+  guint i = hold_hash (table, table->entries[position].key);
+
+  while (table->index[i] != 0)
+    i = (i + 1) & table->index_mask;
+  table->index[i] = position + 1;
+}
+
+static void
+hold_table_reindex (HoldTable *table,
+                    guint      size)
+{
+  g_free (table->index);
+  table->index = g_new0 (guint, size);
+  table->index_mask = size - 1;
+  for (guint i = 0; i < table->n_entries; i++)
+    hold_table_index_put (table, i);
+}
+
+/* The index slot of @key, which is there. */
+static guint
+hold_table_slot (const HoldTable *table,
+                 gsize            key)
+{
+  guint i = hold_hash (table, key);
+
+  while (table->entries[table->index[i] - 1].key != key)
+    i = (i + 1) & table->index_mask;
+  return i;
+}
+
+static HoldEntry *
+hold_table_find (const HoldTable *table,
+                 gsize            key)
+{
+  if (table->index == NULL)
+    {
+      for (guint i = 0; i < table->n_entries; i++)
+        if (table->entries[i].key == key)
+          return &table->entries[i];
+      return NULL;
+    }
+
+  for (guint i = hold_hash (table, key); table->index[i] != 0; i = (i + 1) & table->index_mask)
+    if (table->entries[table->index[i] - 1].key == key)
+      return &table->entries[table->index[i] - 1];
+  return NULL;
+}
+
+static void
+hold_table_reserve (HoldTable *table,
+                    guint      n)
+{
+  if (n > table->n_allocated)
+    {
+      table->n_allocated = MAX (n, table->n_allocated * 2);
+      if (table->entries == table->inline_entries)
+        {
+          table->entries = g_new (HoldEntry, table->n_allocated);
+          memcpy (table->entries, table->inline_entries, sizeof table->inline_entries);
+        }
+      else
+        {
+          table->entries = g_renew (HoldEntry, table->entries, table->n_allocated);
+        }
+    }
+}
+
+/* The entry of @key, made (with a count of 0) if there was none. */
+static HoldEntry *
+hold_table_get (HoldTable *table,
+                gsize      key,
+                GType      type)
+{
+  HoldEntry *entry = hold_table_find (table, key);
+  guint position;
+
+  if (entry != NULL)
+    return entry;
+
+  hold_table_reserve (table, table->n_entries + 1);
+  position = table->n_entries++;
+  entry = &table->entries[position];
+  entry->key = key;
+  entry->type = type;
+  entry->count = 0;
+
+  /* Indexed once long, at most half full. */
+  if (table->index != NULL && table->n_entries * 2 <= table->index_mask + 1)
+    hold_table_index_put (table, position);
+  else if (table->n_entries > INDEX_FROM)
+    hold_table_reindex (table, MAX (32, (table->index_mask + 1) * 2));
+  return entry;
+}
+
+static void
+hold_table_remove (HoldTable *table,
+                   HoldEntry *entry)
+{
+  guint position = entry - table->entries;
+  guint last = table->n_entries - 1;
+
+  if (table->index != NULL)
+    {
+      /* Backward-shift deletion: no tombstones, probes stay short. */
+      guint hole = hold_table_slot (table, entry->key);
+
+      for (guint j = (hole + 1) & table->index_mask; table->index[j] != 0; j = (j + 1) & table->index_mask)
+        {
+          guint home = hold_hash (table, table->entries[table->index[j] - 1].key);
+
+          /* Whether @j's entry may move back to the hole: its home is not
+           * in the cyclic range (hole, j]. */
+          if (((j - home) & table->index_mask) >= ((j - hole) & table->index_mask))
+            {
+              table->index[hole] = table->index[j];
+              hole = j;
+            }
+        }
+      table->index[hole] = 0;
+      if (position != last)
+        table->index[hold_table_slot (table, table->entries[last].key)] = position + 1;
+    }
+
+  table->entries[position] = table->entries[last];
+  table->n_entries = last;
+}
+
+static void
+hold_table_copy (HoldTable       *copy,
+                 const HoldTable *table)
+{
+  hold_table_reserve (copy, table->n_entries);
+  memcpy (copy->entries, table->entries, table->n_entries * sizeof (HoldEntry));
+  copy->n_entries = table->n_entries;
+  if (table->index != NULL)
+    {
+      copy->index = g_memdup2 (table->index, (table->index_mask + 1) * sizeof (guint));
+      copy->index_mask = table->index_mask;
+    }
+}
 
 static void
 fifo_lock_holds_finalize (GObject *object)
 {
   FifoLockHolds *self = FIFO_LOCK_HOLDS (object);
 
-  if (self->entries != self->inline_entries)
-    g_free (self->entries);
+  hold_table_clear (&self->modes);
+  hold_table_clear (&self->types);
 
   G_OBJECT_CLASS (fifo_lock_holds_parent_class)->finalize (object);
 }
@@ -116,8 +307,8 @@ fifo_lock_holds_class_init (FifoLockHoldsClass *klass)
 static void
 fifo_lock_holds_init (FifoLockHolds *self)
 {
-  self->entries = self->inline_entries;
-  self->n_allocated = N_INLINE_ENTRIES;
+  hold_table_init (&self->modes);
+  hold_table_init (&self->types);
 }
 
 /* The lock's only reference is a toggle reference (fifo-owned-private.h):
@@ -142,66 +333,65 @@ fifo_lock_holds_is_kept (FifoLockHolds *self)
   return g_atomic_int_get (&self->kept);
 }
 
-static void
-fifo_lock_holds_reserve (FifoLockHolds *self,
-                         guint          n)
-{
-  if (n <= self->n_allocated)
-    return;
-
-  self->n_allocated = MAX (n, self->n_allocated * 2);
-  if (self->entries == self->inline_entries)
-    {
-      self->entries = g_new (HoldEntry, self->n_allocated);
-      memcpy (self->entries, self->inline_entries, sizeof self->inline_entries);
-    }
-  else
-    {
-      self->entries = g_renew (HoldEntry, self->entries, self->n_allocated);
-    }
-}
-
 FifoLockHolds *
 fifo_lock_holds_copy (FifoLockHolds *holds)
 {
   FifoLockHolds *copy = fifo_lock_holds_new ();
 
-  fifo_lock_holds_reserve (copy, holds->n_entries);
-  memcpy (copy->entries, holds->entries, holds->n_entries * sizeof (HoldEntry));
-  copy->n_entries = holds->n_entries;
+  hold_table_copy (&copy->modes, &holds->modes);
+  hold_table_copy (&copy->types, &holds->types);
+  copy->by_type = holds->by_type;
   copy->total = holds->total;
 
   return copy;
-}
-
-static HoldEntry *
-fifo_lock_holds_find (FifoLockHolds *self,
-                      FifoLockMode  *mode)
-{
-  for (guint i = 0; i < self->n_entries; i++)
-    if (self->entries[i].mode == mode)
-      return &self->entries[i];
-
-  return NULL;
 }
 
 void
 fifo_lock_holds_add (FifoLockHolds *self,
                      FifoLockMode  *mode)
 {
-  HoldEntry *entry = fifo_lock_holds_find (self, mode);
+  HoldTable *modes = &self->modes;
+  GType type;
 
-  if (entry == NULL)
+  self->total++;
+
+  /* The common case: a few entries, scanned, none indexed. */
+  if (G_LIKELY (modes->index == NULL))
     {
-      fifo_lock_holds_reserve (self, self->n_entries + 1);
-      entry = &self->entries[self->n_entries++];
-      entry->mode = mode;
-      entry->type = G_OBJECT_TYPE (mode);
-      entry->count = 0;
+      for (guint i = 0; i < modes->n_entries; i++)
+        if (modes->entries[i].key == (gsize) mode)
+          {
+            modes->entries[i].count++;
+            if (self->by_type)
+              hold_table_get (&self->types, (gsize) modes->entries[i].type, modes->entries[i].type)->count++;
+            return;
+          }
+      if (modes->n_entries < modes->n_allocated && !self->by_type)
+        {
+          HoldEntry *entry = &modes->entries[modes->n_entries++];
+
+          entry->key = (gsize) mode;
+          entry->type = G_OBJECT_TYPE (mode);
+          entry->count = 1;
+          return;
+        }
     }
 
-  entry->count++;
-  self->total++;
+  type = G_OBJECT_TYPE (mode);
+  hold_table_get (modes, (gsize) mode, type)->count++;
+
+  if (self->by_type)
+    {
+      hold_table_get (&self->types, (gsize) type, type)->count++;
+    }
+  else if (self->modes.index != NULL)
+    {
+      /* Too many to scan from now on: count by type as well. */
+      self->by_type = TRUE;
+      for (guint i = 0; i < self->modes.n_entries; i++)
+        hold_table_get (&self->types, (gsize) self->modes.entries[i].type,
+                        self->modes.entries[i].type)->count += self->modes.entries[i].count;
+    }
 }
 
 gboolean
@@ -214,14 +404,39 @@ gboolean
 fifo_lock_holds_remove (FifoLockHolds *self,
                         FifoLockMode  *mode)
 {
-  HoldEntry *entry = fifo_lock_holds_find (self, mode);
+  HoldTable *modes = &self->modes;
+  HoldEntry *entry;
+
+  /* The common case: a few entries, scanned, none indexed. */
+  if (G_LIKELY (modes->index == NULL && !self->by_type))
+    {
+      for (guint i = 0; i < modes->n_entries; i++)
+        if (modes->entries[i].key == (gsize) mode)
+          {
+            if (--modes->entries[i].count == 0)
+              modes->entries[i] = modes->entries[--modes->n_entries];
+            self->total--;
+            return TRUE;
+          }
+      return FALSE;
+    }
+
+  entry = hold_table_find (modes, (gsize) mode);
 
   if (entry == NULL)
     return FALSE;
 
-  self->total--;
+  if (self->by_type)
+    {
+      HoldEntry *by_type = hold_table_find (&self->types, (gsize) entry->type);
+
+      g_assert (by_type != NULL && by_type->count > 0);
+      if (--by_type->count == 0)
+        hold_table_remove (&self->types, by_type);
+    }
   if (--entry->count == 0)
-    *entry = self->entries[--self->n_entries];
+    hold_table_remove (&self->modes, entry);
+  self->total--;
 
   return TRUE;
 }
@@ -242,14 +457,20 @@ guint
 fifo_lock_holds_get (FifoLockHolds *holds,
                      GType          mode_type)
 {
+  HoldEntry *entry;
   guint count = 0;
 
   g_return_val_if_fail (FIFO_IS_LOCK_HOLDS (holds), 0);
 
-  for (guint i = 0; i < holds->n_entries; i++)
-    if (holds->entries[i].type == mode_type)
-      count += holds->entries[i].count;
+  if (holds->by_type)
+    {
+      entry = hold_table_find (&holds->types, (gsize) mode_type);
+      return entry != NULL ? entry->count : 0;
+    }
 
+  for (guint i = 0; i < holds->modes.n_entries; i++)
+    if (holds->modes.entries[i].type == mode_type)
+      count += holds->modes.entries[i].count;
   return count;
 }
 
@@ -276,7 +497,7 @@ fifo_lock_holds_get_for_mode (FifoLockHolds *holds,
   /* Only compared: called in every is_compatible, it needs no type check. */
   g_return_val_if_fail (mode != NULL, 0);
 
-  entry = fifo_lock_holds_find (holds, mode);
+  entry = hold_table_find (&holds->modes, (gsize) mode);
   return entry != NULL ? entry->count : 0;
 }
 

@@ -119,7 +119,7 @@ fifo_lock_mode_is_compatible (FifoLockMode  *self,
   return iface->is_compatible (self, holds);
 }
 
-static FifoLockModeInterface *
+FifoLockModeInterface *
 fifo_lock_mode_peek_iface_slow (gpointer                       instance,
                                 const FifoLockModeClassCache **cache)
 {
@@ -149,18 +149,3 @@ fifo_lock_mode_peek_iface_slow (gpointer                       instance,
   return record->iface;
 }
 
-FifoLockModeInterface *
-fifo_lock_mode_peek_iface (gpointer                       instance,
-                           const FifoLockModeClassCache **cache)
-{
-  const FifoLockModeClassCache *record;
-
-  if (instance == NULL || ((GTypeInstance *) instance)->g_class == NULL)
-    return NULL;
-
-  record = g_atomic_pointer_get (cache);
-  if (G_LIKELY (record != NULL && record->klass == ((GTypeInstance *) instance)->g_class))
-    return record->iface;
-
-  return fifo_lock_mode_peek_iface_slow (instance, cache);
-}

@@ -1505,6 +1505,95 @@ test_misuse_wrong_result (void)
   fifo_lock_release (lock, excl);
 }
 
+/* ---- Holds of many distinct instances --------------------------------------- */
+
+/* What the probe, asked by try_acquire, is to compare the holds with. */
+typedef struct
+{
+  FifoLockMode **modes;
+  guint         *held;        /* per mode, the model's count */
+  guint          n_modes;
+  guint          n_checked;
+} HoldsModel;
+
+static HoldsModel *holds_model;
+
+static gboolean
+check_holds_against_model (FifoLockHolds *holds)
+{
+  HoldsModel *m = holds_model;
+  guint total = 0, read = 0, shared = 0;
+
+  for (guint i = 0; i < m->n_modes; i++)
+    {
+      g_assert_cmpuint (fifo_lock_holds_get_for_mode (holds, m->modes[i]), ==, m->held[i]);
+      total += m->held[i];
+      if (G_OBJECT_TYPE (m->modes[i]) == test_read_get_type ())
+        read += m->held[i];
+      else
+        shared += m->held[i];
+    }
+  g_assert_cmpuint (fifo_lock_holds_get_total (holds), ==, total);
+  g_assert_cmpuint (fifo_lock_holds_get (holds, test_read_get_type ()), ==, read);
+  g_assert_cmpuint (fifo_lock_holds_get (holds, FIFO_TYPE_SHARED_MODE), ==, shared);
+  g_assert_cmpuint (fifo_lock_holds_get (holds, FIFO_TYPE_EXCLUSIVE_MODE), ==, 0);
+  m->n_checked++;
+  return FALSE;
+}
+
+DEFINE_TEST_MODE (TestHoldsProbe, test_holds_probe, HOLDS_PROBE,
+                  return check_holds_against_model (holds);)
+
+/* Hundreds of distinct instances, of two types, held and released at
+ * random: the counts by instance, by type and in all stay exact through
+ * the tables' growth, their indexing and their deletions. */
+static void
+test_holds_many_instances (void)
+{
+  g_autoptr(FifoLock) lock = fifo_lock_new ();
+  g_autoptr(FifoLockMode) probe = g_object_new (test_holds_probe_get_type (), NULL);
+  HoldsModel m = { NULL, NULL, 300, 0 };
+  GRand *rand = g_rand_new_with_seed (g_test_rand_int ());
+
+  m.modes = g_new (FifoLockMode *, m.n_modes);
+  m.held = g_new0 (guint, m.n_modes);
+  for (guint i = 0; i < m.n_modes; i++)
+    m.modes[i] = i % 3 == 0 ? FIFO_LOCK_MODE (fifo_shared_mode_new ())
+                            : g_object_new (test_read_get_type (), NULL);
+  holds_model = &m;
+
+  for (guint step = 0; step < 20000; step++)
+    {
+      guint i = g_rand_int_range (rand, 0, m.n_modes);
+
+      /* Mostly growing at first, then mostly shrinking, back to nothing. */
+      if (m.held[i] > 0 && g_rand_int_range (rand, 0, 100) < (step < 10000 ? 30 : 80))
+        {
+          fifo_lock_release (lock, m.modes[i]);
+          m.held[i]--;
+        }
+      else if (step < 18000)
+        {
+          g_assert_true (fifo_lock_try_acquire (lock, m.modes[i]));
+          m.held[i]++;
+        }
+      if (step % 7 == 0)
+        g_assert_false (fifo_lock_try_acquire (lock, probe));
+    }
+  for (guint i = 0; i < m.n_modes; i++)
+    for (; m.held[i] > 0; m.held[i]--)
+      fifo_lock_release (lock, m.modes[i]);
+  g_assert_false (fifo_lock_try_acquire (lock, probe));
+  g_assert_cmpuint (m.n_checked, >, 2000);
+
+  holds_model = NULL;
+  for (guint i = 0; i < m.n_modes; i++)
+    g_object_unref (m.modes[i]);
+  g_free (m.modes);
+  g_free (m.held);
+  g_rand_free (rand);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1534,6 +1623,7 @@ main (int    argc,
   g_test_add_func ("/lock/blocking/in-gtask", test_blocking_in_gtask);
   g_test_add_func ("/lock/holds/counts-and-snapshots", test_holds_counts_and_snapshots);
   g_test_add_func ("/lock/holds/mode-counting-by-type", test_mode_counting_by_type);
+  g_test_add_func ("/lock/holds/many-instances", test_holds_many_instances);
   g_test_add_func ("/lock/property/n-waiting", test_n_waiting_property);
   g_test_add_func ("/lock/lifetime/unreffed-with-waiters", test_lock_unreffed_with_waiters);
   g_test_add_func ("/lock/lifetime/context-destroyed", test_context_destroyed);
