@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-typedef struct
+struct _FifoThread
 {
   /* fifo-wait-queue.c: freed waiters kept for reuse, through ->next */
   FifoWaiter     *free_waiters;
@@ -36,18 +36,9 @@ typedef struct
   FifoWaitQueue  *notify_pending[8];
   guint           n_notify_pending;
   gboolean        flushing_notify;
-} FifoThread;
+};
 
-/* One pointer of static TLS rather than a __tls_get_addr() call on every
- * operation: the library may be dlopen()ed (by GObject-Introspection), but
- * the C library keeps room in the static TLS block for that much. */
-#if defined (__GNUC__) || defined (__clang__)
-# define FIFO_TLS_MODEL __attribute__ ((tls_model ("initial-exec")))
-#else
-# define FIFO_TLS_MODEL
-#endif
-
-extern _Thread_local FifoThread *fifo_thread_current FIFO_TLS_MODEL;
+/* fifo_thread_current is declared in fifo-wait-queue-private.h. */
 
 /* The calling thread's, made on first use. */
 FifoThread *fifo_thread_get_slow (void);

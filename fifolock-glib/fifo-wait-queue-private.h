@@ -91,6 +91,18 @@ typedef struct _FifoDispatcher     FifoDispatcher;
 typedef struct _FifoDeferred       FifoDeferred;
 typedef struct _FifoCancelWatch    FifoCancelWatch;
 typedef struct _FifoDrainTicket    FifoDrainTicket;
+typedef struct _FifoThread         FifoThread;   /* fifo-thread-private.h */
+
+/* The calling thread's FifoThread, or NULL before its first use. One
+ * pointer of static TLS rather than a __tls_get_addr() call on every
+ * operation: the library may be dlopen()ed (by GObject-Introspection), but
+ * the C library keeps room in the static TLS block for that much. */
+#if defined (__GNUC__) || defined (__clang__)
+# define FIFO_TLS_MODEL __attribute__ ((tls_model ("initial-exec")))
+#else
+# define FIFO_TLS_MODEL
+#endif
+extern _Thread_local FifoThread *fifo_thread_current FIFO_TLS_MODEL;
 
 /* One FIFO of waiters. A queue has one; a primitive that needs several
  * under one lock (a FifoQueue's getters, putters and joiners) gives it an
@@ -369,6 +381,7 @@ fifo_wait_queue_unlock (FifoWaitQueue *queue)
        * case of try and release, and of a hand-off inside a batch of
        * callbacks, whose notifications wait for the batch's end. */
       if ((queue->changed != 0 || queue->klass->collect != NULL) && queue->klass->notify != NULL &&
+          (queue->notify_deferred_by == NULL || queue->notify_deferred_by != (gpointer) fifo_thread_current) &&
           !fifo_wait_queue_defer_notify (queue))
         {
           fifo_wait_queue_unlock_notify (queue);
