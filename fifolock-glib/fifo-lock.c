@@ -104,7 +104,10 @@ fifo_lock_ask (FifoLock              *self,
 {
   gboolean compatible;
 
-  if (G_UNLIKELY (iface->is_compatible == NULL || fifo_lock_holds_is_full (self->holds)))
+  /* A request's mode was checked when it was made; NULL only if that
+   * check is ever lost, and then the mode is never compatible. */
+  if (G_UNLIKELY (iface == NULL || iface->is_compatible == NULL ||
+                  fifo_lock_holds_is_full (self->holds)))
     return FALSE;
 
   compatible = iface->is_compatible (mode, self->holds);
