@@ -809,7 +809,8 @@ fifo_queue_put_async (FifoQueue           *self,
  *
  * Puts a copy of @value at the end of the queue, waiting while it is full,
  * after the puts that came before, as [method@Fifo.Queue.put_async] does
- * for pointers. Call [method@Fifo.Queue.put_finish] from @callback.
+ * for pointers. Call [method@Fifo.Queue.put_value_finish] (or
+ * [method@Fifo.Queue.put_finish]) from @callback.
  *
  * Since: 1.0
  */
@@ -857,6 +858,33 @@ fifo_queue_put_finish (FifoQueue     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   /* What a failed put carries back stays the result's, which frees it. */
+  return fifo_async_result_propagate (result, NULL, error);
+}
+
+/**
+ * fifo_queue_put_value_finish: (rename-to fifo_queue_put_finish)
+ * @self: a `FifoQueue` of values
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Queue.put_value_async], as
+ * [method@Fifo.Queue.put_finish] does; bindings know it as `put_finish`.
+ *
+ * Returns: %TRUE if the item is in the queue; %FALSE, with @error set
+ *   (%G_IO_ERROR_CANCELLED, or %FIFO_ERROR_QUEUE_SHUT_DOWN), if it was not
+ *   put
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_put_value_finish (FifoQueue     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_queue_put_value_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   return fifo_async_result_propagate (result, NULL, error);
 }
 

@@ -66,6 +66,10 @@ void       fifo_queue_put_value_async  (FifoQueue            *self,
                                         GAsyncReadyCallback   callback,
                                         gpointer              user_data);
 FIFO_AVAILABLE_IN_1_0
+gboolean   fifo_queue_put_value_finish (FifoQueue            *self,
+                                        GAsyncResult         *result,
+                                        GError              **error);
+FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_queue_put_value        (FifoQueue            *self,
                                         const GValue         *value,
                                         GCancellable         *cancellable,

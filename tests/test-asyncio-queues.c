@@ -336,11 +336,16 @@ put_cb (GObject      *source,
         gpointer      user_data)
 {
   Task *task = user_data;
+  FifoQueue *q = FIFO_QUEUE (source);
 
-  g_assert_true (g_async_result_is_tagged (result, fifo_queue_holds_values (FIFO_QUEUE (source))
+  g_assert_true (g_async_result_is_tagged (result, fifo_queue_holds_values (q)
                                                    ? (gpointer) fifo_queue_put_value_async
                                                    : (gpointer) fifo_queue_put_async));
-  task_end (task, fifo_queue_put_finish (FIFO_QUEUE (source), result, &task->error));
+  /* A put of a value has a _finish of its own, which bindings see. */
+  if (fifo_queue_holds_values (q))
+    task_end (task, fifo_queue_put_value_finish (q, result, &task->error));
+  else
+    task_end (task, fifo_queue_put_finish (q, result, &task->error));
 }
 
 /* `await q.put (n)` */

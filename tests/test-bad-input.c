@@ -1022,6 +1022,22 @@ fixture_teardown (Fixture *f)
      g_assert_false (fifo_queue_put_finish (f->queue, PUT_VALUE_RESULT, NULL))) \
   X (fifo_queue_put_finish, error_set, ERROR_UNSET, \
      g_assert_false (fifo_queue_put_finish (f->queue, PUT_RESULT, SET_ERROR))) \
+  X (fifo_queue_put_value_finish, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_put_value_finish (NULL, PUT_VALUE_RESULT, NULL))) \
+  X (fifo_queue_put_value_finish, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_put_value_finish (WRONG_QUEUE, PUT_VALUE_RESULT, NULL))) \
+  X (fifo_queue_put_value_finish, null_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_value_finish (f->value_queue, NULL, NULL))) \
+  X (fifo_queue_put_value_finish, foreign_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_value_finish (f->value_queue, TASK, NULL))) \
+  X (fifo_queue_put_value_finish, other_operation_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_value_finish (f->value_queue, GET_VALUE_RESULT, NULL))) \
+  X (fifo_queue_put_value_finish, pointer_put_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_value_finish (f->queue, PUT_RESULT, NULL))) \
+  X (fifo_queue_put_value_finish, other_object_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_value_finish (f->idle_queue, PUT_VALUE_RESULT, NULL))) \
+  X (fifo_queue_put_value_finish, error_set, ERROR_UNSET, \
+     g_assert_false (fifo_queue_put_value_finish (f->value_queue, PUT_VALUE_RESULT, SET_ERROR))) \
   X (fifo_queue_put, null_self, IS_QUEUE, \
      g_assert_false (fifo_queue_put (NULL, ITEM (9), NULL, NULL))) \
   X (fifo_queue_put, wrong_self, IS_QUEUE, \
