@@ -1148,6 +1148,56 @@ fifo_queue_get_value_finish (FifoQueue     *self,
   return item;
 }
 
+/**
+ * fifo_queue_get_value_finish_into:
+ * @self: a `FifoQueue` of values
+ * @result: the result passed to the callback
+ * @value: (out caller-allocates): an uninitialized `GValue` that receives
+ *   the item
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Queue.get_async] on a queue of values, as
+ * [method@Fifo.Queue.get_value_finish] does, but into @value, the shape of
+ * `g_object_get_property()`. It is for bindings: PyGObject (3.42 to 3.50 at
+ * least) never frees a `GValue` a function returns, so every item a Python
+ * program got through `get_finish` would be kept for ever; a `GValue` it
+ * passes in, it frees. The PyGObject overrides call this one.
+ *
+ * Returns: (skip): %TRUE if an item was got (unset @value when done with
+ *   it); %FALSE, with @error set, if none was got (@value is left as it was)
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_get_value_finish_into (FifoQueue     *self,
+                                  GAsyncResult  *result,
+                                  GValue        *value,
+                                  GError       **error)
+{
+  gpointer item = NULL;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_queue_get_async), FALSE);
+  g_return_val_if_fail (value != NULL && !G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!fifo_queue_check_kind (self, TRUE, G_STRFUNC))
+    return FALSE;
+
+  if (!fifo_async_result_steal (result, &item, error))
+    return FALSE;
+  if (item == NULL)
+    {
+      /* Finished twice: nothing the second time, as get_value_finish()
+       * returns NULL; still a value a binding can convert. */
+      g_value_init (value, G_TYPE_POINTER);
+      return TRUE;
+    }
+  *value = *(GValue *) item;  /* moved, not copied */
+  g_free (item);
+  return TRUE;
+}
+
 static gpointer
 fifo_queue_get_sync (FifoQueue     *self,
                      GCancellable  *cancellable,

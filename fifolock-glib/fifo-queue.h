@@ -82,6 +82,11 @@ GValue    *fifo_queue_get_value_finish (FifoQueue            *self,
                                         GAsyncResult         *result,
                                         GError              **error);
 FIFO_AVAILABLE_IN_1_0
+gboolean   fifo_queue_get_value_finish_into (FifoQueue       *self,
+                                             GAsyncResult    *result,
+                                             GValue          *value,
+                                             GError         **error);
+FIFO_AVAILABLE_IN_1_0
 GValue    *fifo_queue_get_value        (FifoQueue            *self,
                                         GCancellable         *cancellable,
                                         GError              **error);

@@ -1156,6 +1156,46 @@ fixture_teardown (Fixture *f)
      g_assert_null (fifo_queue_get_value_finish (f->value_queue, GET_VALUE_RESULT, SET_ERROR))) \
   X (fifo_queue_get_value_finish, queue_of_pointers, HOLDS_POINTERS, \
      g_assert_null (fifo_queue_get_value_finish (f->queue, GET_RESULT, NULL))) \
+  X (fifo_queue_get_value_finish_into, null_self, IS_QUEUE, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (NULL, GET_VALUE_RESULT, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, wrong_self, IS_QUEUE, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (WRONG_QUEUE, GET_VALUE_RESULT, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, null_result, VALID_RESULT, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, NULL, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, foreign_result, VALID_RESULT, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, TASK, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, other_operation_result, VALID_RESULT, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, PUT_VALUE_RESULT, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, other_object_result, VALID_RESULT, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, GET_RESULT, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, null_value, "value != NULL && !G_IS_VALUE (value)", \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, GET_VALUE_RESULT, NULL, NULL))) \
+  X (fifo_queue_get_value_finish_into, initialized_value, "value != NULL && !G_IS_VALUE (value)", \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_value_init (&got, G_TYPE_STRING); \
+     g_value_set_static_string (&got, "mine"); \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, GET_VALUE_RESULT, &got, NULL)); \
+     g_assert_cmpstr (g_value_get_string (&got), ==, "mine")) \
+  X (fifo_queue_get_value_finish_into, error_set, ERROR_UNSET, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, GET_VALUE_RESULT, &got, SET_ERROR)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, queue_of_pointers, HOLDS_POINTERS, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->queue, GET_RESULT, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
   X (fifo_queue_get_value, null_self, IS_QUEUE, \
      g_assert_null (fifo_queue_get_value (NULL, NULL, NULL))) \
   X (fifo_queue_get_value, wrong_self, IS_QUEUE, \
