@@ -122,6 +122,7 @@ enum {
 #define CHANGED_N_ITEMS     FIFO_WAIT_QUEUE_CHANGED_POLICY (0)
 #define CHANGED_N_WAITING   FIFO_WAIT_QUEUE_CHANGED_POLICY (1)
 #define CHANGED_IS_SHUT_DOWN FIFO_WAIT_QUEUE_CHANGED_POLICY (2)
+#define CHANGED_N_UNFINISHED FIFO_WAIT_QUEUE_CHANGED_POLICY (3)
 
 struct _FifoQueue
 {
@@ -152,6 +153,7 @@ struct _FifoQueue
   guint           notified_n_items;
   guint           notified_n_waiting;
   gboolean        notified_shut_down;
+  guint           notified_unfinished;
 };
 
 enum {
@@ -160,6 +162,7 @@ enum {
   PROP_N_ITEMS,
   PROP_N_WAITING,
   PROP_IS_SHUT_DOWN,
+  PROP_N_UNFINISHED,
   N_PROPS
 };
 
@@ -504,6 +507,11 @@ fifo_queue_collect (FifoWaitQueue *queue)
       self->notified_shut_down = self->shut_down;
       changed |= CHANGED_IS_SHUT_DOWN;
     }
+  if (self->unfinished != self->notified_unfinished)
+    {
+      self->notified_unfinished = self->unfinished;
+      changed |= CHANGED_N_UNFINISHED;
+    }
 
   return changed;
 }
@@ -521,6 +529,8 @@ fifo_queue_notify (FifoWaitQueue *queue,
     g_object_notify_by_pspec (owner, properties[PROP_N_WAITING]);
   if (changed & CHANGED_IS_SHUT_DOWN)
     g_object_notify_by_pspec (owner, properties[PROP_IS_SHUT_DOWN]);
+  if (changed & CHANGED_N_UNFINISHED)
+    g_object_notify_by_pspec (owner, properties[PROP_N_UNFINISHED]);
 }
 
 static void
@@ -595,6 +605,10 @@ fifo_queue_get_property (GObject    *object,
 
     case PROP_IS_SHUT_DOWN:
       g_value_set_boolean (value, fifo_queue_get_is_shut_down (self));
+      break;
+
+    case PROP_N_UNFINISHED:
+      g_value_set_uint (value, fifo_queue_get_n_unfinished (self));
       break;
 
     default:
@@ -674,6 +688,19 @@ fifo_queue_class_init (FifoQueueClass *klass)
   properties[PROP_IS_SHUT_DOWN] =
     g_param_spec_boolean ("is-shut-down", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoQueue:n-unfinished: (getter get_n_unfinished)
+   *
+   * How many items were put and not yet marked done with
+   * [method@Fifo.Queue.task_done]: those in the queue and those got.
+   * [method@Fifo.Queue.join_async] waits for it to be 0.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_UNFINISHED] =
+    g_param_spec_uint ("n-unfinished", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1575,6 +1602,32 @@ fifo_queue_get_n_waiting (FifoQueue *self)
 
   fifo_wait_queue_lock (&self->queue);
   n = self->queue.lists[GETTERS].length + self->queue.lists[PUTTERS].length;
+  fifo_wait_queue_unlock (&self->queue);
+
+  return n;
+}
+
+/**
+ * fifo_queue_get_n_unfinished: (get-property n-unfinished)
+ * @self: a `FifoQueue`
+ *
+ * Counts the items put and not yet marked done: what
+ * [method@Fifo.Queue.task_done] may still be called for (Python's
+ * `asyncio.Queue` keeps it as `_unfinished_tasks`).
+ *
+ * Returns: the number of unfinished items
+ *
+ * Since: 1.0
+ */
+guint
+fifo_queue_get_n_unfinished (FifoQueue *self)
+{
+  guint n;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), 0);
+
+  fifo_wait_queue_lock (&self->queue);
+  n = self->unfinished;
   fifo_wait_queue_unlock (&self->queue);
 
   return n;

@@ -121,6 +121,8 @@ guint      fifo_queue_get_n_items      (FifoQueue            *self);
 FIFO_AVAILABLE_IN_1_0
 guint      fifo_queue_get_n_waiting    (FifoQueue            *self);
 FIFO_AVAILABLE_IN_1_0
+guint      fifo_queue_get_n_unfinished (FifoQueue            *self);
+FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_queue_get_is_shut_down (FifoQueue            *self);
 FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_queue_holds_values     (FifoQueue            *self);

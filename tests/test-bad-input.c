@@ -363,6 +363,7 @@ snapshot_take (Fixture  *f,
         s->values[i++] = fifo_queue_get_max_size (queues[q]);
         s->values[i++] = fifo_queue_get_is_shut_down (queues[q]);
         s->values[i++] = fifo_queue_holds_values (queues[q]);
+        s->values[i++] = fifo_queue_get_n_unfinished (queues[q]);
       }
   }
   s->values[i++] = n_items_freed;
@@ -1286,6 +1287,10 @@ fixture_teardown (Fixture *f)
      g_assert_cmpuint (fifo_queue_get_n_waiting (NULL), ==, 0)) \
   X (fifo_queue_get_n_waiting, wrong_self, IS_QUEUE, \
      g_assert_cmpuint (fifo_queue_get_n_waiting (WRONG_QUEUE), ==, 0)) \
+  X (fifo_queue_get_n_unfinished, null_self, IS_QUEUE, \
+     g_assert_cmpuint (fifo_queue_get_n_unfinished (NULL), ==, 0)) \
+  X (fifo_queue_get_n_unfinished, wrong_self, IS_QUEUE, \
+     g_assert_cmpuint (fifo_queue_get_n_unfinished (WRONG_QUEUE), ==, 0)) \
   X (fifo_queue_get_is_shut_down, null_self, IS_QUEUE, \
      g_assert_false (fifo_queue_get_is_shut_down (NULL))) \
   X (fifo_queue_get_is_shut_down, wrong_self, IS_QUEUE, \
