@@ -17,7 +17,8 @@
  *    that is then cancelled (or whose context is gone) goes back to its
  *    place, so the order is kept (the ring may then hold more than
  *    max-size); once shut down with immediate, it is dropped instead, as
- *    the rest was;
+ *    the rest was. An item a consumer gives back (give_back()) goes the
+ *    same way, in front of them all;
  *  - every item put takes the next number of the order (wrapping, compared
  *    by difference); a get's waiter keeps its item's. Items handed out all
  *    come before those still in the ring, so an item given back goes among
@@ -62,7 +63,9 @@
  * Cancellation never loses or duplicates an item: an item handed to a get
  * that is then cancelled goes back in front of the queue; a cancelled put
  * inserts nothing. A put whose item is in the queue is done: cancelling it
- * then changes nothing.
+ * then changes nothing. A consumer that got an item and cannot handle it
+ * (a Python task cancelled once its get had completed) gives it back, in
+ * front, with [method@Fifo.Queue.give_back].
  *
  * A queue holds either pointers, from C ([ctor@Fifo.Queue.new], with a
  * function that frees the items it still holds when it goes), or
@@ -223,9 +226,9 @@ fifo_queue_push_back (FifoQueue *self,
 /* An item handed to a get that did not take it: back to its place, among
  * those given back before it (few: normally none). */
 static void
-fifo_queue_give_back (FifoQueue *self,
-                      gpointer   item,
-                      guint32    order)
+fifo_queue_put_back (FifoQueue *self,
+                     gpointer   item,
+                     guint32    order)
 {
   guint place = 0;
 
@@ -469,7 +472,7 @@ fifo_queue_revoke (FifoWaitQueue *queue,
     }
 
   /* Back to its place; the core then serves it to the next getter, if any. */
-  fifo_queue_give_back (self, item, waiter->order);
+  fifo_queue_put_back (self, item, waiter->order);
 }
 
 /* Its context is gone: a get gives its item back, in front; whatever a put
@@ -1388,6 +1391,122 @@ fifo_queue_try_get_value (FifoQueue *self,
   *value = *(GValue *) got;  /* moved, not copied */
   g_free (got);
   return TRUE;
+}
+
+/* ---- Giving back ------------------------------------------------------------ */
+
+/* Locked. An item got from the queue comes back, in front, as a cancelled
+ * get's does (fifo_queue_revoke()); FALSE if nothing got is outstanding. */
+static gboolean
+fifo_queue_give_back_locked (FifoQueue *self,
+                             gpointer   item)
+{
+  /* Items put and not marked done: those in the ring, and those got. */
+  if (self->unfinished <= self->n_items)
+    return FALSE;
+
+  if (self->immediate)
+    {
+      gpointer *items = g_new (gpointer, 1);
+
+      items[0] = item;
+      fifo_queue_drop (self, items, 1);
+    }
+  else
+    {
+      /* Ahead of every item in the ring. */
+      guint32 front = self->n_returned > 0 ? self->returned[0] : self->next_order - self->n_items;
+
+      fifo_queue_put_back (self, item, front - 1);
+    }
+  fifo_queue_serve_queue (&self->queue);
+  return TRUE;
+}
+
+static void
+fifo_queue_give_back_critical (FifoQueue  *self,
+                               const char *function)
+{
+  g_critical ("%s: queue %p has no item got and not marked done to give back", function, self);
+}
+
+/**
+ * fifo_queue_give_back: (skip)
+ * @self: a `FifoQueue` made by [ctor@Fifo.Queue.new]
+ * @item: (transfer full): an item got from the queue
+ *
+ * Gives back an item got from the queue that its consumer cannot handle:
+ * it goes in front of the queue, ahead of the items there, and the next
+ * get takes it (the first waiting get, at once), as happens to the item of
+ * a get that is cancelled before its callback runs. It is for a consumer
+ * cancelled after its get completed: a Python asyncio task cancelled
+ * before it resumed.
+ *
+ * The item still counts as not done, as it did since it was put: do not
+ * call [method@Fifo.Queue.task_done] for it. It goes back even if that
+ * makes the queue hold more than [property@Fifo.Queue:max-size], and after
+ * [method@Fifo.Queue.shutdown], for the gets to drain; after a shutdown
+ * with immediate it is dropped instead (freed once the queue is unlocked)
+ * and marked done, as the rest was.
+ *
+ * Giving back more items than were got and not marked done is a
+ * programmer error; the queue then does not take @item.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_give_back (FifoQueue *self,
+                      gpointer   item)
+{
+  gboolean taken;
+
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+
+  if (!fifo_queue_check_kind (self, FALSE, G_STRFUNC))
+    return;
+
+  fifo_wait_queue_lock (&self->queue);
+  taken = fifo_queue_give_back_locked (self, item);
+  fifo_wait_queue_unlock (&self->queue);
+
+  if (!taken)
+    fifo_queue_give_back_critical (self, G_STRFUNC);
+}
+
+/**
+ * fifo_queue_give_back_value: (rename-to fifo_queue_give_back)
+ * @self: a `FifoQueue` of values
+ * @value: an item got from the queue: a copy goes back
+ *
+ * Gives back an item got from a queue of values, as
+ * [method@Fifo.Queue.give_back] does for pointers: in front of the queue,
+ * still counted as not done.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_give_back_value (FifoQueue    *self,
+                            const GValue *value)
+{
+  GValue *copy;
+  gboolean taken;
+
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+  g_return_if_fail (G_IS_VALUE (value));
+
+  if (!fifo_queue_check_kind (self, TRUE, G_STRFUNC))
+    return;
+
+  copy = fifo_queue_value_copy (value);
+  fifo_wait_queue_lock (&self->queue);
+  taken = fifo_queue_give_back_locked (self, copy);
+  fifo_wait_queue_unlock (&self->queue);
+
+  if (!taken)
+    {
+      fifo_queue_value_free (copy);
+      fifo_queue_give_back_critical (self, G_STRFUNC);
+    }
 }
 
 /* ---- Tasks, shutting down --------------------------------------------------- */

@@ -94,6 +94,14 @@ FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_queue_try_get_value    (FifoQueue            *self,
                                         GValue               *value);
 
+/* Giving back what a consumer got and cannot handle */
+FIFO_AVAILABLE_IN_1_0
+void       fifo_queue_give_back        (FifoQueue            *self,
+                                        gpointer              item);
+FIFO_AVAILABLE_IN_1_0
+void       fifo_queue_give_back_value  (FifoQueue            *self,
+                                        const GValue         *value);
+
 /* Tasks, shutting down */
 FIFO_AVAILABLE_IN_1_0
 void       fifo_queue_task_done        (FifoQueue            *self);

@@ -584,6 +584,7 @@ fixture_teardown (Fixture *f)
 #define IS_VALUE     "G_IS_VALUE (value)"
 #define HOLDS_VALUES "holds GValues*use the _value functions"
 #define HOLDS_POINTERS "holds pointers, not GValues"
+#define GAVE_BACK_TOO_MANY "has no item got and not marked done"
 
 /* X (function, case, "what the critical must say", the call) */
 #define BAD_INPUTS(X) \
@@ -1227,6 +1228,28 @@ fixture_teardown (Fixture *f)
      g_auto(GValue) got = G_VALUE_INIT; \
      g_assert_false (fifo_queue_try_get_value (f->queue, &got)); \
      g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_give_back, null_self, IS_QUEUE, \
+     fifo_queue_give_back (NULL, ITEM (9))) \
+  X (fifo_queue_give_back, wrong_self, IS_QUEUE, \
+     fifo_queue_give_back (WRONG_QUEUE, ITEM (9))) \
+  X (fifo_queue_give_back, queue_of_values, HOLDS_VALUES, \
+     fifo_queue_give_back (f->value_queue, ITEM (9))) \
+  X (fifo_queue_give_back, nothing_got, GAVE_BACK_TOO_MANY, \
+     fifo_queue_give_back (f->queue, ITEM (9))) \
+  X (fifo_queue_give_back_value, null_self, IS_QUEUE, \
+     fifo_queue_give_back_value (NULL, INT_VALUE)) \
+  X (fifo_queue_give_back_value, wrong_self, IS_QUEUE, \
+     fifo_queue_give_back_value (WRONG_QUEUE, INT_VALUE)) \
+  X (fifo_queue_give_back_value, null_value, IS_VALUE, \
+     fifo_queue_give_back_value (f->value_queue, NULL)) \
+  X (fifo_queue_give_back_value, unset_value, IS_VALUE, \
+     fifo_queue_give_back_value (f->value_queue, UNSET_VALUE)) \
+  X (fifo_queue_give_back_value, queue_of_pointers, HOLDS_POINTERS, \
+     fifo_queue_give_back_value (f->idle_queue, INT_VALUE)) \
+  X (fifo_queue_give_back_value, nothing_got, GAVE_BACK_TOO_MANY, \
+     g_autoptr(FifoQueue) fresh = fifo_queue_new_for_values (0); \
+     fifo_queue_give_back_value (fresh, INT_VALUE); \
+     g_assert_cmpuint (fifo_queue_get_n_items (fresh), ==, 0)) \
   X (fifo_queue_task_done, null_self, IS_QUEUE, \
      fifo_queue_task_done (NULL)) \
   X (fifo_queue_task_done, wrong_self, IS_QUEUE, \
