@@ -1414,10 +1414,22 @@ fifo_queue_give_back_locked (FifoQueue *self,
     }
   else
     {
-      /* Ahead of every item in the ring. */
-      guint32 front = self->n_returned > 0 ? self->returned[0] : self->next_order - self->n_items;
+      /* Behind the items given back before it (given back in the order
+       * they were got, they come out in that order), ahead of the rest: of
+       * every item in the ring, and of the items handed to gets whose
+       * callbacks have not run yet, which, as a rule, were handed out
+       * after it (cancelled, those come back behind it). Their numbers are
+       * at most a few less than the first fresh item's; numbers compare by
+       * difference, so items given back are numbered from a quarter of the
+       * range back, and anything numbered before an eighth of the range
+       * back was given back. */
+      guint32 fresh = self->next_order - (self->n_items - self->n_returned);
+      guint32 order = fresh - G_MAXUINT32 / 4;
 
-      fifo_queue_put_back (self, item, front - 1);
+      for (guint i = 0; i < self->n_returned; i++)
+        if ((gint32) (self->returned[i] - (fresh - G_MAXUINT32 / 8)) < 0)
+          order = self->returned[i] + 1;
+      fifo_queue_put_back (self, item, order);
     }
   fifo_queue_serve_queue (&self->queue);
   return TRUE;
@@ -1438,9 +1450,11 @@ fifo_queue_give_back_critical (FifoQueue  *self,
  * Gives back an item got from the queue that its consumer cannot handle:
  * it goes in front of the queue, ahead of the items there, and the next
  * get takes it (the first waiting get, at once), as happens to the item of
- * a get that is cancelled before its callback runs. It is for a consumer
- * cancelled after its get completed: a Python asyncio task cancelled
- * before it resumed.
+ * a get that is cancelled before its callback runs. Items given back one
+ * after the other come out in that order, ahead of the rest (give them
+ * back in the order they were got), and ahead of the items of gets that
+ * are cancelled after them. It is for a consumer cancelled after its get
+ * completed: a Python asyncio task cancelled before it resumed.
  *
  * The item still counts as not done, as it did since it was put: do not
  * call [method@Fifo.Queue.task_done] for it. It goes back even if that

@@ -123,11 +123,13 @@ test_give_back_front (gconstpointer data)
   g_assert_cmpint (try_get (q), ==, 2);
   g_assert_cmpuint (fifo_queue_get_n_unfinished (q), ==, 3);
 
-  give_back (q, 2);
-  give_back (q, 1);   /* in front of 2: the last given back comes first */
+  give_back (q, 1);
+  give_back (q, 2);   /* behind 1, given back before it; ahead of 3 */
   g_assert_cmpuint (fifo_queue_get_n_items (q), ==, 3);
   g_assert_cmpuint (fifo_queue_get_n_unfinished (q), ==, 3);
   g_assert_cmpint (try_get (q), ==, 1);
+  g_assert_cmpint (try_get (q), ==, 2);
+  give_back (q, 2);   /* and again, alone in front */
   g_assert_cmpint (try_get (q), ==, 2);
   g_assert_cmpint (try_get (q), ==, 3);
   g_assert_cmpint (try_get (q), ==, 0);
@@ -171,6 +173,48 @@ test_give_back_to_waiting_get (gconstpointer data)
   g_assert_true (try_put (q, 2));
   fifo_test_wait_for (&second.done);
   g_assert_cmpint (second.item, ==, 2);
+}
+
+/* An item handed to a get whose callback has not run: if that get is
+ * cancelled, its item comes back behind the one given back, which was
+ * handed out before it. */
+static void
+test_give_back_before_handed (gconstpointer data)
+{
+  g_autoptr(FifoQueue) q = queue_new (VALUES (data), 0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Got cancelled = { 0, };
+
+  g_autoptr(GCancellable) first = g_cancellable_new ();
+  Got first_cancelled = { 0, };
+
+  /* Cancelled after the item was given back. */
+  g_assert_true (try_put (q, 1));
+  g_assert_cmpint (try_get (q), ==, 1);
+  fifo_queue_get_async (q, cancellable, got_cb, &cancelled);
+  g_assert_true (try_put (q, 2));   /* handed to it, at once */
+  g_assert_true (try_put (q, 3));
+  give_back (q, 1);
+  g_cancellable_cancel (cancellable);
+  fifo_test_wait_for (&cancelled.done);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&cancelled.error);
+  g_assert_cmpint (try_get (q), ==, 1);
+  g_assert_cmpint (try_get (q), ==, 2);
+  g_assert_cmpint (try_get (q), ==, 3);
+
+  /* Cancelled before: its item is back first, the one given back goes
+   * ahead of it all the same. */
+  g_assert_true (try_put (q, 4));
+  g_assert_cmpint (try_get (q), ==, 4);
+  fifo_queue_get_async (q, first, got_cb, &first_cancelled);
+  g_assert_true (try_put (q, 5));
+  g_cancellable_cancel (first);
+  give_back (q, 4);
+  fifo_test_wait_for (&first_cancelled.done);
+  g_clear_error (&first_cancelled.error);
+  g_assert_cmpint (try_get (q), ==, 4);
+  g_assert_cmpint (try_get (q), ==, 5);
 }
 
 /* A full queue takes it back all the same, as it takes back the item of a
@@ -326,6 +370,7 @@ main (int    argc,
   } cases[] = {
     { "give-back/front", test_give_back_front },
     { "give-back/to-waiting-get", test_give_back_to_waiting_get },
+    { "give-back/before-handed", test_give_back_before_handed },
     { "give-back/full", test_give_back_full },
     { "give-back/shut-down", test_give_back_shut_down },
     { "give-back/nothing-out", test_give_back_nothing_out },
