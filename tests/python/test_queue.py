@@ -4,9 +4,10 @@
 comes out, by every way of putting and getting, with the reference counts
 right (an item the queue holds is released when the queue goes, or drops
 it); callbacks, worker threads and the blocking forms, on any PyGObject.
-On PyGObject >= 3.50's GLib event loop, also the awaitable forms, and
-cancellation at every point of a get (the item is never lost: it goes
-back to its place) and of a put.
+On PyGObject >= 3.50's GLib event loop, also the awaitable forms and
+fifolock_glib.Queue: asyncio's API and errors, and cancellation at every
+point of a get (the item is never lost: it goes back in front) and of a
+put. CPython's own test_queues.py runs in test_asyncio_queues.py.
 
 The suite runs with G_DEBUG=fatal-criticals: a g_critical from the library
 ends it, so none reaches a Python user."""
@@ -606,6 +607,215 @@ class AwaitableCancelPoints(CancelPoints, unittest.TestCase):
     @staticmethod
     async def put(queue, item):
         return await queue.put_async(item)
+
+
+@unittest.skipIf(ASYNCIO is not None, ASYNCIO)
+class QueueCancelPoints(CancelPoints, unittest.TestCase):
+    @staticmethod
+    def make_queue(max_size=0):
+        import fifolock_glib
+        return fifolock_glib.Queue(max_size)
+
+    @staticmethod
+    def fifo(queue):
+        return queue.fifo
+
+    @staticmethod
+    async def get(queue):
+        return await queue.get()
+
+    @staticmethod
+    async def put(queue, item):
+        return await queue.put(item)
+
+
+@unittest.skipIf(ASYNCIO is not None, ASYNCIO)
+class FifolockGlibQueue(unittest.TestCase):
+    """fifolock_glib.Queue: asyncio's API and errors, its state in the C
+    object."""
+
+    def setUp(self):
+        import fifolock_glib
+        self.fl = fifolock_glib
+
+    def test_names(self):
+        for name in ('Queue', 'QueueShutDown', 'QueueEmpty', 'QueueFull'):
+            self.assertIn(name, self.fl.__all__)
+        self.assertIs(self.fl.QueueEmpty, asyncio.QueueEmpty)
+        self.assertIs(self.fl.QueueFull, asyncio.QueueFull)
+        if sys.version_info >= (3, 13):
+            self.assertIs(self.fl.QueueShutDown, asyncio.QueueShutDown)
+        self.assertEqual(self.fl.Queue[int].__args__, (int,))
+        with self.assertRaisesRegex(TypeError, 'unexpected keyword argument .loop.'):
+            self.fl.Queue(loop=None)
+
+    def test_maxsize(self):
+        for maxsize, max_size, holds in ((0, 0, None), (-3, 0, None), (1, 1, 1), (1.3, 2, 2),
+                                         (2 ** 40, 0xFFFFFFFF, None)):
+            with self.subTest(maxsize=maxsize):
+                queue = self.fl.Queue(maxsize)
+                self.assertEqual(queue.maxsize, maxsize)
+                self.assertEqual(queue.fifo.props.max_size, max_size)
+                n = 0
+                while holds is None or n < holds:
+                    self.assertFalse(queue.full())
+                    queue.put_nowait(n)
+                    n += 1
+                    if holds is None and n == 5:
+                        break
+                self.assertEqual(queue.full(), holds is not None)
+                self.assertEqual((queue.qsize(), queue.empty()), (n, False))
+                if holds is not None:
+                    with self.assertRaises(asyncio.QueueFull):
+                        queue.put_nowait('more')
+
+    def test_nowait(self):
+        queue = self.fl.Queue()
+        with self.assertRaises(asyncio.QueueEmpty):
+            queue.get_nowait()
+        item = Item('x')
+        queue.put_nowait(item)
+        self.assertIs(queue.get_nowait(), item)
+        queue.put_nowait(item)
+        queue.shutdown()
+        with self.assertRaises(self.fl.QueueShutDown):
+            queue.put_nowait(item)
+        self.assertIs(queue.get_nowait(), item)   # drained first
+        with self.assertRaises(self.fl.QueueShutDown):
+            queue.get_nowait()
+
+    def test_task_done(self):
+        queue = self.fl.Queue()
+        with self.assertRaisesRegex(ValueError, 'task_done.. called too many times'):
+            queue.task_done()
+        queue.put_nowait(1)
+        queue.get_nowait()
+        self.assertEqual(queue.fifo.props.n_unfinished, 1)
+        queue.task_done()
+        with self.assertRaisesRegex(ValueError, 'called too many times'):
+            queue.task_done()
+        self.assertEqual(queue.fifo.props.n_unfinished, 0)
+
+    def test_repr(self):
+        queue = self.fl.Queue(2)
+        self.assertEqual(repr(queue), f'<Queue at {id(queue):#x} maxsize=2>')
+        self.assertEqual(str(queue), '<Queue maxsize=2>')
+        queue.put_nowait(1)
+        queue.put_nowait(2)
+        queue.get_nowait()
+        self.assertEqual(str(queue), '<Queue maxsize=2 items=1 tasks=2>')
+        queue.shutdown(immediate=True)
+        self.assertEqual(str(queue), '<Queue maxsize=2 tasks=1 shutdown>')
+
+    @glib_test
+    async def test_waiters_in_repr(self):
+        queue = self.fl.Queue(1)
+        getters = [asyncio.create_task(queue.get()) for _ in range(2)]
+        await until(lambda: queue.fifo.props.n_waiting == 2)
+        self.assertEqual(str(queue), '<Queue maxsize=1 getters=2>')
+        queue.put_nowait(0)   # to the first getter
+        queue.put_nowait(1)   # to the second
+        await queue.put(2)    # into the queue
+        self.assertEqual(await asyncio.gather(*getters), [0, 1])
+        putter = asyncio.create_task(queue.put(3))
+        await until(lambda: queue.fifo.props.n_waiting == 1)
+        self.assertEqual(str(queue), '<Queue maxsize=1 items=1 putters=1 tasks=3>')
+        queue.get_nowait()
+        await putter
+
+    @glib_test
+    async def test_order_and_join(self):
+        queue = self.fl.Queue(2)
+        got = []
+
+        async def producer(name):
+            for i in range(5):
+                await queue.put((name, i))
+
+        async def consumer():
+            while True:
+                got.append(await queue.get())
+                await asyncio.sleep(0)
+                queue.task_done()
+
+        consumers = [asyncio.create_task(consumer()) for _ in range(2)]
+        await asyncio.gather(producer('a'), producer('b'))
+        await queue.join()
+        self.assertEqual(queue.fifo.props.n_unfinished, 0)
+        for name in 'ab':
+            self.assertEqual([i for n, i in got if n == name], list(range(5)))
+        for task in consumers:
+            task.cancel()
+        await asyncio.gather(*consumers, return_exceptions=True)
+
+    @glib_test
+    async def test_shutdown(self):
+        queue = self.fl.Queue(1)
+        queue.put_nowait('left')
+        putter = asyncio.create_task(queue.put('waiting'))
+        joined = asyncio.create_task(queue.join())
+        await until(lambda: queue.fifo.props.n_waiting == 1)
+        queue.shutdown()
+        with self.assertRaises(self.fl.QueueShutDown):
+            await putter
+        with self.assertRaises(self.fl.QueueShutDown):
+            await queue.put('late')
+        self.assertEqual(await queue.get(), 'left')
+        with self.assertRaises(self.fl.QueueShutDown):
+            await queue.get()
+        self.assertFalse(joined.done())
+        queue.task_done()
+        await joined
+
+        queue = self.fl.Queue()
+        getter = asyncio.create_task(queue.get())
+        await until(lambda: queue.fifo.props.n_waiting == 1)
+        queue.put_nowait('got')
+        queue.put_nowait('dropped')
+        queue.shutdown(immediate=True)
+        self.assertEqual(await getter, 'got')   # handed out before the shutdown
+        self.assertEqual(queue.qsize(), 0)
+        self.assertEqual(queue.fifo.props.n_unfinished, 1)
+        with self.assertRaises(self.fl.QueueShutDown):
+            queue.get_nowait()
+
+    def test_threads_and_coroutines(self):
+        # Worker threads feed the loop's coroutines with the blocking form,
+        # and drain what the coroutines put.
+        queue = self.fl.Queue(4)
+        results = self.fl.Queue()
+        n = 150
+        drained = []
+
+        def feeder(t):
+            for i in range(n):
+                queue.fifo.put((t, i), None)
+
+        def drainer():
+            while True:
+                try:
+                    drained.append(results.fifo.get(None))
+                except GLib.Error as error:
+                    assert is_shut_down(error), error
+                    return
+
+        async def main():
+            threads = [threading.Thread(target=feeder, args=(t,)) for t in range(2)]
+            threads.append(threading.Thread(target=drainer))
+            for thread in threads:
+                thread.start()
+            for _ in range(2 * n):
+                item = await queue.get()
+                await results.put(item)
+                queue.task_done()
+            await queue.join()
+            results.shutdown()
+            await asyncio.to_thread(lambda: [thread.join() for thread in threads])
+
+        glibloop.run(main(), timeout=120)
+        for t in range(2):
+            self.assertEqual([i for (s, i) in drained if s == t], list(range(n)))
+        self.assertEqual(len(drained), 2 * n)
 
 
 if __name__ == '__main__':
