@@ -17,7 +17,8 @@
  *    that is then cancelled (or whose context is gone) goes back to its
  *    place, so the order is kept (the ring may then hold more than
  *    max-size); once shut down with immediate, it is dropped instead, as
- *    the rest was;
+ *    the rest was. An item a consumer gives back (give_back()) goes the
+ *    same way, in front of them all;
  *  - every item put takes the next number of the order (wrapping, compared
  *    by difference); a get's waiter keeps its item's. Items handed out all
  *    come before those still in the ring, so an item given back goes among
@@ -62,7 +63,9 @@
  * Cancellation never loses or duplicates an item: an item handed to a get
  * that is then cancelled goes back in front of the queue; a cancelled put
  * inserts nothing. A put whose item is in the queue is done: cancelling it
- * then changes nothing.
+ * then changes nothing. A consumer that got an item and cannot handle it
+ * (a Python task cancelled once its get had completed) gives it back, in
+ * front, with [method@Fifo.Queue.give_back].
  *
  * A queue holds either pointers, from C ([ctor@Fifo.Queue.new], with a
  * function that frees the items it still holds when it goes), or
@@ -122,6 +125,7 @@ enum {
 #define CHANGED_N_ITEMS     FIFO_WAIT_QUEUE_CHANGED_POLICY (0)
 #define CHANGED_N_WAITING   FIFO_WAIT_QUEUE_CHANGED_POLICY (1)
 #define CHANGED_IS_SHUT_DOWN FIFO_WAIT_QUEUE_CHANGED_POLICY (2)
+#define CHANGED_N_UNFINISHED FIFO_WAIT_QUEUE_CHANGED_POLICY (3)
 
 struct _FifoQueue
 {
@@ -152,6 +156,7 @@ struct _FifoQueue
   guint           notified_n_items;
   guint           notified_n_waiting;
   gboolean        notified_shut_down;
+  guint           notified_unfinished;
 };
 
 enum {
@@ -160,6 +165,7 @@ enum {
   PROP_N_ITEMS,
   PROP_N_WAITING,
   PROP_IS_SHUT_DOWN,
+  PROP_N_UNFINISHED,
   N_PROPS
 };
 
@@ -220,9 +226,9 @@ fifo_queue_push_back (FifoQueue *self,
 /* An item handed to a get that did not take it: back to its place, among
  * those given back before it (few: normally none). */
 static void
-fifo_queue_give_back (FifoQueue *self,
-                      gpointer   item,
-                      guint32    order)
+fifo_queue_put_back (FifoQueue *self,
+                     gpointer   item,
+                     guint32    order)
 {
   guint place = 0;
 
@@ -466,7 +472,7 @@ fifo_queue_revoke (FifoWaitQueue *queue,
     }
 
   /* Back to its place; the core then serves it to the next getter, if any. */
-  fifo_queue_give_back (self, item, waiter->order);
+  fifo_queue_put_back (self, item, waiter->order);
 }
 
 /* Its context is gone: a get gives its item back, in front; whatever a put
@@ -504,6 +510,11 @@ fifo_queue_collect (FifoWaitQueue *queue)
       self->notified_shut_down = self->shut_down;
       changed |= CHANGED_IS_SHUT_DOWN;
     }
+  if (self->unfinished != self->notified_unfinished)
+    {
+      self->notified_unfinished = self->unfinished;
+      changed |= CHANGED_N_UNFINISHED;
+    }
 
   return changed;
 }
@@ -521,6 +532,8 @@ fifo_queue_notify (FifoWaitQueue *queue,
     g_object_notify_by_pspec (owner, properties[PROP_N_WAITING]);
   if (changed & CHANGED_IS_SHUT_DOWN)
     g_object_notify_by_pspec (owner, properties[PROP_IS_SHUT_DOWN]);
+  if (changed & CHANGED_N_UNFINISHED)
+    g_object_notify_by_pspec (owner, properties[PROP_N_UNFINISHED]);
 }
 
 static void
@@ -595,6 +608,10 @@ fifo_queue_get_property (GObject    *object,
 
     case PROP_IS_SHUT_DOWN:
       g_value_set_boolean (value, fifo_queue_get_is_shut_down (self));
+      break;
+
+    case PROP_N_UNFINISHED:
+      g_value_set_uint (value, fifo_queue_get_n_unfinished (self));
       break;
 
     default:
@@ -674,6 +691,19 @@ fifo_queue_class_init (FifoQueueClass *klass)
   properties[PROP_IS_SHUT_DOWN] =
     g_param_spec_boolean ("is-shut-down", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoQueue:n-unfinished: (getter get_n_unfinished)
+   *
+   * How many items were put and not yet marked done with
+   * [method@Fifo.Queue.task_done]: those in the queue and those got.
+   * [method@Fifo.Queue.join_async] waits for it to be 0.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_UNFINISHED] =
+    g_param_spec_uint ("n-unfinished", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -809,7 +839,8 @@ fifo_queue_put_async (FifoQueue           *self,
  *
  * Puts a copy of @value at the end of the queue, waiting while it is full,
  * after the puts that came before, as [method@Fifo.Queue.put_async] does
- * for pointers. Call [method@Fifo.Queue.put_finish] from @callback.
+ * for pointers. Call [method@Fifo.Queue.put_value_finish] (or
+ * [method@Fifo.Queue.put_finish]) from @callback.
  *
  * Since: 1.0
  */
@@ -857,6 +888,33 @@ fifo_queue_put_finish (FifoQueue     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   /* What a failed put carries back stays the result's, which frees it. */
+  return fifo_async_result_propagate (result, NULL, error);
+}
+
+/**
+ * fifo_queue_put_value_finish: (rename-to fifo_queue_put_finish)
+ * @self: a `FifoQueue` of values
+ * @result: the result passed to the callback
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Queue.put_value_async], as
+ * [method@Fifo.Queue.put_finish] does; bindings know it as `put_finish`.
+ *
+ * Returns: %TRUE if the item is in the queue; %FALSE, with @error set
+ *   (%G_IO_ERROR_CANCELLED, or %FIFO_ERROR_QUEUE_SHUT_DOWN), if it was not
+ *   put
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_put_value_finish (FifoQueue     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_queue_put_value_async), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   return fifo_async_result_propagate (result, NULL, error);
 }
 
@@ -1120,6 +1178,56 @@ fifo_queue_get_value_finish (FifoQueue     *self,
   return item;
 }
 
+/**
+ * fifo_queue_get_value_finish_into:
+ * @self: a `FifoQueue` of values
+ * @result: the result passed to the callback
+ * @value: (out caller-allocates): an uninitialized `GValue` that receives
+ *   the item
+ * @error: return location for a `GError`
+ *
+ * Finishes [method@Fifo.Queue.get_async] on a queue of values, as
+ * [method@Fifo.Queue.get_value_finish] does, but into @value, the shape of
+ * `g_object_get_property()`. It is for bindings: PyGObject (3.42 to 3.50 at
+ * least) never frees a `GValue` a function returns, so every item a Python
+ * program got through `get_finish` would be kept for ever; a `GValue` it
+ * passes in, it frees. The PyGObject overrides call this one.
+ *
+ * Returns: (skip): %TRUE if an item was got (unset @value when done with
+ *   it); %FALSE, with @error set, if none was got (@value is left as it was)
+ *
+ * Since: 1.0
+ */
+gboolean
+fifo_queue_get_value_finish_into (FifoQueue     *self,
+                                  GAsyncResult  *result,
+                                  GValue        *value,
+                                  GError       **error)
+{
+  gpointer item = NULL;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (fifo_async_result_is_valid (result, self, fifo_queue_get_async), FALSE);
+  g_return_val_if_fail (value != NULL && !G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!fifo_queue_check_kind (self, TRUE, G_STRFUNC))
+    return FALSE;
+
+  if (!fifo_async_result_steal (result, &item, error))
+    return FALSE;
+  if (item == NULL)
+    {
+      /* Finished twice: nothing the second time, as get_value_finish()
+       * returns NULL; still a value a binding can convert. */
+      g_value_init (value, G_TYPE_POINTER);
+      return TRUE;
+    }
+  *value = *(GValue *) item;  /* moved, not copied */
+  g_free (item);
+  return TRUE;
+}
+
 static gpointer
 fifo_queue_get_sync (FifoQueue     *self,
                      GCancellable  *cancellable,
@@ -1283,6 +1391,136 @@ fifo_queue_try_get_value (FifoQueue *self,
   *value = *(GValue *) got;  /* moved, not copied */
   g_free (got);
   return TRUE;
+}
+
+/* ---- Giving back ------------------------------------------------------------ */
+
+/* Locked. An item got from the queue comes back, in front, as a cancelled
+ * get's does (fifo_queue_revoke()); FALSE if nothing got is outstanding. */
+static gboolean
+fifo_queue_give_back_locked (FifoQueue *self,
+                             gpointer   item)
+{
+  /* Items put and not marked done: those in the ring, and those got. */
+  if (self->unfinished <= self->n_items)
+    return FALSE;
+
+  if (self->immediate)
+    {
+      gpointer *items = g_new (gpointer, 1);
+
+      items[0] = item;
+      fifo_queue_drop (self, items, 1);
+    }
+  else
+    {
+      /* Behind the items given back before it (given back in the order
+       * they were got, they come out in that order), ahead of the rest: of
+       * every item in the ring, and of the items handed to gets whose
+       * callbacks have not run yet, which, as a rule, were handed out
+       * after it (cancelled, those come back behind it). Their numbers are
+       * at most a few less than the first fresh item's; numbers compare by
+       * difference, so items given back are numbered from a quarter of the
+       * range back, and anything numbered before an eighth of the range
+       * back was given back. */
+      guint32 fresh = self->next_order - (self->n_items - self->n_returned);
+      guint32 order = fresh - G_MAXUINT32 / 4;
+
+      for (guint i = 0; i < self->n_returned; i++)
+        if ((gint32) (self->returned[i] - (fresh - G_MAXUINT32 / 8)) < 0)
+          order = self->returned[i] + 1;
+      fifo_queue_put_back (self, item, order);
+    }
+  fifo_queue_serve_queue (&self->queue);
+  return TRUE;
+}
+
+static void
+fifo_queue_give_back_critical (FifoQueue  *self,
+                               const char *function)
+{
+  g_critical ("%s: queue %p has no item got and not marked done to give back", function, self);
+}
+
+/**
+ * fifo_queue_give_back: (skip)
+ * @self: a `FifoQueue` made by [ctor@Fifo.Queue.new]
+ * @item: (transfer full): an item got from the queue
+ *
+ * Gives back an item got from the queue that its consumer cannot handle:
+ * it goes in front of the queue, ahead of the items there, and the next
+ * get takes it (the first waiting get, at once), as happens to the item of
+ * a get that is cancelled before its callback runs. Items given back one
+ * after the other come out in that order, ahead of the rest (give them
+ * back in the order they were got), and ahead of the items of gets that
+ * are cancelled after them. It is for a consumer cancelled after its get
+ * completed: a Python asyncio task cancelled before it resumed.
+ *
+ * The item still counts as not done, as it did since it was put: do not
+ * call [method@Fifo.Queue.task_done] for it. It goes back even if that
+ * makes the queue hold more than [property@Fifo.Queue:max-size], and after
+ * [method@Fifo.Queue.shutdown], for the gets to drain; after a shutdown
+ * with immediate it is dropped instead (freed once the queue is unlocked)
+ * and marked done, as the rest was.
+ *
+ * Giving back more items than were got and not marked done is a
+ * programmer error; the queue then does not take @item.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_give_back (FifoQueue *self,
+                      gpointer   item)
+{
+  gboolean taken;
+
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+
+  if (!fifo_queue_check_kind (self, FALSE, G_STRFUNC))
+    return;
+
+  fifo_wait_queue_lock (&self->queue);
+  taken = fifo_queue_give_back_locked (self, item);
+  fifo_wait_queue_unlock (&self->queue);
+
+  if (!taken)
+    fifo_queue_give_back_critical (self, G_STRFUNC);
+}
+
+/**
+ * fifo_queue_give_back_value: (rename-to fifo_queue_give_back)
+ * @self: a `FifoQueue` of values
+ * @value: an item got from the queue: a copy goes back
+ *
+ * Gives back an item got from a queue of values, as
+ * [method@Fifo.Queue.give_back] does for pointers: in front of the queue,
+ * still counted as not done.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_give_back_value (FifoQueue    *self,
+                            const GValue *value)
+{
+  GValue *copy;
+  gboolean taken;
+
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+  g_return_if_fail (G_IS_VALUE (value));
+
+  if (!fifo_queue_check_kind (self, TRUE, G_STRFUNC))
+    return;
+
+  copy = fifo_queue_value_copy (value);
+  fifo_wait_queue_lock (&self->queue);
+  taken = fifo_queue_give_back_locked (self, copy);
+  fifo_wait_queue_unlock (&self->queue);
+
+  if (!taken)
+    {
+      fifo_queue_value_free (copy);
+      fifo_queue_give_back_critical (self, G_STRFUNC);
+    }
 }
 
 /* ---- Tasks, shutting down --------------------------------------------------- */
@@ -1497,6 +1735,32 @@ fifo_queue_get_n_waiting (FifoQueue *self)
 
   fifo_wait_queue_lock (&self->queue);
   n = self->queue.lists[GETTERS].length + self->queue.lists[PUTTERS].length;
+  fifo_wait_queue_unlock (&self->queue);
+
+  return n;
+}
+
+/**
+ * fifo_queue_get_n_unfinished: (get-property n-unfinished)
+ * @self: a `FifoQueue`
+ *
+ * Counts the items put and not yet marked done: what
+ * [method@Fifo.Queue.task_done] may still be called for (Python's
+ * `asyncio.Queue` keeps it as `_unfinished_tasks`).
+ *
+ * Returns: the number of unfinished items
+ *
+ * Since: 1.0
+ */
+guint
+fifo_queue_get_n_unfinished (FifoQueue *self)
+{
+  guint n;
+
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), 0);
+
+  fifo_wait_queue_lock (&self->queue);
+  n = self->unfinished;
   fifo_wait_queue_unlock (&self->queue);
 
   return n;

@@ -66,6 +66,10 @@ void       fifo_queue_put_value_async  (FifoQueue            *self,
                                         GAsyncReadyCallback   callback,
                                         gpointer              user_data);
 FIFO_AVAILABLE_IN_1_0
+gboolean   fifo_queue_put_value_finish (FifoQueue            *self,
+                                        GAsyncResult         *result,
+                                        GError              **error);
+FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_queue_put_value        (FifoQueue            *self,
                                         const GValue         *value,
                                         GCancellable         *cancellable,
@@ -78,12 +82,25 @@ GValue    *fifo_queue_get_value_finish (FifoQueue            *self,
                                         GAsyncResult         *result,
                                         GError              **error);
 FIFO_AVAILABLE_IN_1_0
+gboolean   fifo_queue_get_value_finish_into (FifoQueue       *self,
+                                             GAsyncResult    *result,
+                                             GValue          *value,
+                                             GError         **error);
+FIFO_AVAILABLE_IN_1_0
 GValue    *fifo_queue_get_value        (FifoQueue            *self,
                                         GCancellable         *cancellable,
                                         GError              **error);
 FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_queue_try_get_value    (FifoQueue            *self,
                                         GValue               *value);
+
+/* Giving back what a consumer got and cannot handle */
+FIFO_AVAILABLE_IN_1_0
+void       fifo_queue_give_back        (FifoQueue            *self,
+                                        gpointer              item);
+FIFO_AVAILABLE_IN_1_0
+void       fifo_queue_give_back_value  (FifoQueue            *self,
+                                        const GValue         *value);
 
 /* Tasks, shutting down */
 FIFO_AVAILABLE_IN_1_0
@@ -111,6 +128,8 @@ FIFO_AVAILABLE_IN_1_0
 guint      fifo_queue_get_n_items      (FifoQueue            *self);
 FIFO_AVAILABLE_IN_1_0
 guint      fifo_queue_get_n_waiting    (FifoQueue            *self);
+FIFO_AVAILABLE_IN_1_0
+guint      fifo_queue_get_n_unfinished (FifoQueue            *self);
 FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_queue_get_is_shut_down (FifoQueue            *self);
 FIFO_AVAILABLE_IN_1_0

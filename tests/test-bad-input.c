@@ -363,6 +363,7 @@ snapshot_take (Fixture  *f,
         s->values[i++] = fifo_queue_get_max_size (queues[q]);
         s->values[i++] = fifo_queue_get_is_shut_down (queues[q]);
         s->values[i++] = fifo_queue_holds_values (queues[q]);
+        s->values[i++] = fifo_queue_get_n_unfinished (queues[q]);
       }
   }
   s->values[i++] = n_items_freed;
@@ -583,6 +584,7 @@ fixture_teardown (Fixture *f)
 #define IS_VALUE     "G_IS_VALUE (value)"
 #define HOLDS_VALUES "holds GValues*use the _value functions"
 #define HOLDS_POINTERS "holds pointers, not GValues"
+#define GAVE_BACK_TOO_MANY "has no item got and not marked done"
 
 /* X (function, case, "what the critical must say", the call) */
 #define BAD_INPUTS(X) \
@@ -1022,6 +1024,22 @@ fixture_teardown (Fixture *f)
      g_assert_false (fifo_queue_put_finish (f->queue, PUT_VALUE_RESULT, NULL))) \
   X (fifo_queue_put_finish, error_set, ERROR_UNSET, \
      g_assert_false (fifo_queue_put_finish (f->queue, PUT_RESULT, SET_ERROR))) \
+  X (fifo_queue_put_value_finish, null_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_put_value_finish (NULL, PUT_VALUE_RESULT, NULL))) \
+  X (fifo_queue_put_value_finish, wrong_self, IS_QUEUE, \
+     g_assert_false (fifo_queue_put_value_finish (WRONG_QUEUE, PUT_VALUE_RESULT, NULL))) \
+  X (fifo_queue_put_value_finish, null_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_value_finish (f->value_queue, NULL, NULL))) \
+  X (fifo_queue_put_value_finish, foreign_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_value_finish (f->value_queue, TASK, NULL))) \
+  X (fifo_queue_put_value_finish, other_operation_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_value_finish (f->value_queue, GET_VALUE_RESULT, NULL))) \
+  X (fifo_queue_put_value_finish, pointer_put_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_value_finish (f->queue, PUT_RESULT, NULL))) \
+  X (fifo_queue_put_value_finish, other_object_result, VALID_RESULT, \
+     g_assert_false (fifo_queue_put_value_finish (f->idle_queue, PUT_VALUE_RESULT, NULL))) \
+  X (fifo_queue_put_value_finish, error_set, ERROR_UNSET, \
+     g_assert_false (fifo_queue_put_value_finish (f->value_queue, PUT_VALUE_RESULT, SET_ERROR))) \
   X (fifo_queue_put, null_self, IS_QUEUE, \
      g_assert_false (fifo_queue_put (NULL, ITEM (9), NULL, NULL))) \
   X (fifo_queue_put, wrong_self, IS_QUEUE, \
@@ -1140,6 +1158,46 @@ fixture_teardown (Fixture *f)
      g_assert_null (fifo_queue_get_value_finish (f->value_queue, GET_VALUE_RESULT, SET_ERROR))) \
   X (fifo_queue_get_value_finish, queue_of_pointers, HOLDS_POINTERS, \
      g_assert_null (fifo_queue_get_value_finish (f->queue, GET_RESULT, NULL))) \
+  X (fifo_queue_get_value_finish_into, null_self, IS_QUEUE, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (NULL, GET_VALUE_RESULT, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, wrong_self, IS_QUEUE, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (WRONG_QUEUE, GET_VALUE_RESULT, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, null_result, VALID_RESULT, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, NULL, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, foreign_result, VALID_RESULT, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, TASK, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, other_operation_result, VALID_RESULT, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, PUT_VALUE_RESULT, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, other_object_result, VALID_RESULT, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, GET_RESULT, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, null_value, "value != NULL && !G_IS_VALUE (value)", \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, GET_VALUE_RESULT, NULL, NULL))) \
+  X (fifo_queue_get_value_finish_into, initialized_value, "value != NULL && !G_IS_VALUE (value)", \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_value_init (&got, G_TYPE_STRING); \
+     g_value_set_static_string (&got, "mine"); \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, GET_VALUE_RESULT, &got, NULL)); \
+     g_assert_cmpstr (g_value_get_string (&got), ==, "mine")) \
+  X (fifo_queue_get_value_finish_into, error_set, ERROR_UNSET, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->value_queue, GET_VALUE_RESULT, &got, SET_ERROR)); \
+     g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_get_value_finish_into, queue_of_pointers, HOLDS_POINTERS, \
+     g_auto(GValue) got = G_VALUE_INIT; \
+     g_assert_false (fifo_queue_get_value_finish_into (f->queue, GET_RESULT, &got, NULL)); \
+     g_assert_false (G_IS_VALUE (&got))) \
   X (fifo_queue_get_value, null_self, IS_QUEUE, \
      g_assert_null (fifo_queue_get_value (NULL, NULL, NULL))) \
   X (fifo_queue_get_value, wrong_self, IS_QUEUE, \
@@ -1170,6 +1228,28 @@ fixture_teardown (Fixture *f)
      g_auto(GValue) got = G_VALUE_INIT; \
      g_assert_false (fifo_queue_try_get_value (f->queue, &got)); \
      g_assert_false (G_IS_VALUE (&got))) \
+  X (fifo_queue_give_back, null_self, IS_QUEUE, \
+     fifo_queue_give_back (NULL, ITEM (9))) \
+  X (fifo_queue_give_back, wrong_self, IS_QUEUE, \
+     fifo_queue_give_back (WRONG_QUEUE, ITEM (9))) \
+  X (fifo_queue_give_back, queue_of_values, HOLDS_VALUES, \
+     fifo_queue_give_back (f->value_queue, ITEM (9))) \
+  X (fifo_queue_give_back, nothing_got, GAVE_BACK_TOO_MANY, \
+     fifo_queue_give_back (f->queue, ITEM (9))) \
+  X (fifo_queue_give_back_value, null_self, IS_QUEUE, \
+     fifo_queue_give_back_value (NULL, INT_VALUE)) \
+  X (fifo_queue_give_back_value, wrong_self, IS_QUEUE, \
+     fifo_queue_give_back_value (WRONG_QUEUE, INT_VALUE)) \
+  X (fifo_queue_give_back_value, null_value, IS_VALUE, \
+     fifo_queue_give_back_value (f->value_queue, NULL)) \
+  X (fifo_queue_give_back_value, unset_value, IS_VALUE, \
+     fifo_queue_give_back_value (f->value_queue, UNSET_VALUE)) \
+  X (fifo_queue_give_back_value, queue_of_pointers, HOLDS_POINTERS, \
+     fifo_queue_give_back_value (f->idle_queue, INT_VALUE)) \
+  X (fifo_queue_give_back_value, nothing_got, GAVE_BACK_TOO_MANY, \
+     g_autoptr(FifoQueue) fresh = fifo_queue_new_for_values (0); \
+     fifo_queue_give_back_value (fresh, INT_VALUE); \
+     g_assert_cmpuint (fifo_queue_get_n_items (fresh), ==, 0)) \
   X (fifo_queue_task_done, null_self, IS_QUEUE, \
      fifo_queue_task_done (NULL)) \
   X (fifo_queue_task_done, wrong_self, IS_QUEUE, \
@@ -1230,6 +1310,10 @@ fixture_teardown (Fixture *f)
      g_assert_cmpuint (fifo_queue_get_n_waiting (NULL), ==, 0)) \
   X (fifo_queue_get_n_waiting, wrong_self, IS_QUEUE, \
      g_assert_cmpuint (fifo_queue_get_n_waiting (WRONG_QUEUE), ==, 0)) \
+  X (fifo_queue_get_n_unfinished, null_self, IS_QUEUE, \
+     g_assert_cmpuint (fifo_queue_get_n_unfinished (NULL), ==, 0)) \
+  X (fifo_queue_get_n_unfinished, wrong_self, IS_QUEUE, \
+     g_assert_cmpuint (fifo_queue_get_n_unfinished (WRONG_QUEUE), ==, 0)) \
   X (fifo_queue_get_is_shut_down, null_self, IS_QUEUE, \
      g_assert_false (fifo_queue_get_is_shut_down (NULL))) \
   X (fifo_queue_get_is_shut_down, wrong_self, IS_QUEUE, \

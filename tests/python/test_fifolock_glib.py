@@ -36,7 +36,8 @@ class Api(unittest.TestCase):
     def test_names(self):
         self.assertEqual(sorted(fifolock_glib.__all__),
                          sorted(['Lock', 'Event', 'Condition', 'Semaphore', 'BoundedSemaphore',
-                                 'Barrier', 'BrokenBarrierError', 'FifoLock']))
+                                 'Barrier', 'BrokenBarrierError', 'Queue', 'QueueShutDown',
+                                 'QueueEmpty', 'QueueFull', 'FifoLock']))
         self.assertIs(fifolock_glib.BrokenBarrierError, asyncio.BrokenBarrierError)
 
     def test_no_loop_argument(self):

@@ -9,8 +9,9 @@ over fifolock-glib.
         ...
 
 It gives asyncio's class names and methods -- Lock, Event, Condition,
-Semaphore, BoundedSemaphore, Barrier, BrokenBarrierError -- and FifoLock,
-with the API of Python's fifolock:
+Semaphore, BoundedSemaphore, Barrier, BrokenBarrierError, Queue,
+QueueShutDown, QueueEmpty, QueueFull -- and FifoLock, with the API of
+Python's fifolock:
 
     class Write:
         @staticmethod
@@ -45,9 +46,9 @@ if _overrides._asyncio_unsupported() is not None:
 
 from .locks import (Lock, Event, Condition, Semaphore, BoundedSemaphore,  # noqa: E402
                     Barrier, BrokenBarrierError)
+from .queues import Queue, QueueShutDown, QueueEmpty, QueueFull  # noqa: E402
 from .fifolock import FifoLock  # noqa: E402
 
-# Queue, QueueShutDown, QueueEmpty and QueueFull will come from .queues, over
-# FifoQueue.
 __all__ = ['Lock', 'Event', 'Condition', 'Semaphore', 'BoundedSemaphore',
-           'Barrier', 'BrokenBarrierError', 'FifoLock']
+           'Barrier', 'BrokenBarrierError', 'Queue', 'QueueShutDown', 'QueueEmpty',
+           'QueueFull', 'FifoLock']

@@ -24,6 +24,10 @@ string, is GObject's property notification. `wait_for(predicate)` and
 asyncio does; if it raises, the wait ends and the exception comes out of
 `wait_for` or `wait_for_finish`.
 
+Fifo.Queue carries any Python object, and gives back the very object put
+(see Queue below); put_async(), get_async() and join_async() without a
+callback, in a coroutine, return awaitables.
+
 The overrides only wrap the C API, which stays the reference. The asyncio
 helpers below are shared with the `fifolock_glib` module.
 """
@@ -113,8 +117,33 @@ class _Wait:
         self.settling = False   # cancelled; waiting only for the callback
 
 
+_cancelling_future = None
+
+
+def _future_cancelling(loop, cancellable):
+    """A future of loop whose cancel() -- as task.cancel() calls it -- also
+    cancels cancellable there and then, before the task runs again: the
+    library takes the request back in that call, as g_cancellable_cancel()
+    does in C (a queue's item handed to a get goes back to its place, a
+    put that has not gone in never will)."""
+    global _cancelling_future
+    if _cancelling_future is None:
+        import asyncio
+
+        class _CancellingFuture(asyncio.Future):
+            def cancel(self, msg=None):
+                if not self.done():
+                    self._fifo_cancellable.cancel()
+                return super().cancel(msg=msg)
+
+        _cancelling_future = _CancellingFuture
+    future = _cancelling_future(loop=loop)
+    future._fifo_cancellable = cancellable
+    return future
+
+
 def _wait(start, finish, *, give_back=None, reacquires=False, pass_on=None,
-          cancellable=None, error=None, loop_context=None):
+          cancellable=None, error=None, loop_context=None, cancel_at_once=False):
     """Runs start(cancellable, callback), which calls a C `_async` function,
     at once, and returns a coroutine that returns what finish(result) gives,
     raising as it raises (a GLib.Error goes through error(), if given).
@@ -129,10 +158,12 @@ def _wait(start, finish, *, give_back=None, reacquires=False, pass_on=None,
     for the callback, shielded from further cancellations, and pass_on()
     passes on a notification it consumed. A cancellable given by the
     caller also cancels the operation, which then raises the GLib.Error.
+    With cancel_at_once, the task's cancellation cancels the operation as
+    it is requested, not when the task runs again.
     """
     loop, context = loop_context or _running_glib_loop()
-    waiting = _Wait(loop.create_future())
     ours = Gio.Cancellable()
+    waiting = _Wait(_future_cancelling(loop, ours) if cancel_at_once else loop.create_future())
 
     def done(source, result):
         try:
@@ -512,3 +543,166 @@ class Condition(Fifo.Condition):
 
 Condition = override(Condition)
 __all__.append('Condition')
+
+
+# ---- the queue ---------------------------------------------------------------------
+#
+# A Fifo.Queue made from Python (Fifo.Queue(), Fifo.Queue.new_for_values())
+# holds GValues. Every item put from Python goes in as a GObject.TYPE_PYOBJECT
+# value, which holds a reference to the object itself: what comes out is the
+# very object put, whatever it is (None, a str, a dict, a GObject.Value), and
+# the queue releases what it still holds when it goes. An item put from C
+# comes out as PyGObject converts its GValue.
+#
+# PyGObject does not free a GValue a function returns, so the overrides never
+# call the C get_value_finish() (get_finish in GI) or get_value() (get): a get
+# is finished with get_value_finish_into(), and the blocking get is the
+# asynchronous one, completed in a main context of its own.
+
+def _boxed(item):
+    return GObject.Value(GObject.TYPE_PYOBJECT, item)
+
+
+def _not_cancelled(cancellable):
+    return cancellable is None or not cancellable.is_cancelled()
+
+
+async def _queue_put(queue, item, cancellable=None, error=None):
+    """Puts item from a coroutine: at once, without yielding, when there is
+    room and no put waits (as asyncio does), or else through the main loop.
+    Cancelled before its item went in, it inserts nothing (the library
+    takes the put back as task.cancel() is called); a put whose item the
+    library took in, as room was freed, before that stands, as in C, and
+    the task still raises CancelledError."""
+    loop_context = _running_glib_loop()
+    boxed = _boxed(item)
+    if _not_cancelled(cancellable) and Fifo.Queue.try_put(queue, boxed):
+        return True
+    return await _wait(lambda c, callback: Fifo.Queue.put_async(queue, boxed, c, callback),
+                       queue.put_finish, cancellable=cancellable, error=error,
+                       loop_context=loop_context, cancel_at_once=True)
+
+
+async def _queue_get(queue, cancellable=None, error=None):
+    """Gets the oldest item from a coroutine: at once, without yielding,
+    when there is one (nobody waits then), or else in its turn through the
+    main loop. Cancelled, it takes nothing: an item handed to it goes back
+    to its place, by the library as task.cancel() is called if its callback
+    has not run yet, by give_back() (in front) if it has."""
+    loop_context = _running_glib_loop()
+    if _not_cancelled(cancellable):
+        ok, item = Fifo.Queue.try_get(queue)
+        if ok:
+            return item
+    return await _wait(lambda c, callback: Fifo.Queue.get_async(queue, c, callback),
+                       queue.get_value_finish_into,
+                       give_back=lambda item: Fifo.Queue.give_back(queue, _boxed(item)),
+                       cancellable=cancellable, error=error, loop_context=loop_context,
+                       cancel_at_once=True)
+
+
+async def _queue_join(queue, cancellable=None):
+    """Waits until every item put was marked done: at once, without
+    yielding, if that is so already."""
+    loop_context = _running_glib_loop()
+    if _not_cancelled(cancellable) and queue.get_n_unfinished() == 0:
+        return True
+    return await _wait(lambda c, callback: Fifo.Queue.join_async(queue, c, callback),
+                       queue.join_finish, cancellable=cancellable, loop_context=loop_context,
+                       cancel_at_once=True)
+
+
+def _awaitable_here(callback):
+    """Whether an _async method called without a callback returns a
+    coroutine: in a coroutine on PyGObject's GLib event loop."""
+    return callback is None and _asyncio_unsupported() is None and _loop_running_here()
+
+
+class Queue(Fifo.Queue):
+    """Any Python object goes in, and the same object comes out:
+
+        queue = Fifo.Queue(max_size=2)
+        queue.try_put({'job': 1})
+        ok, item = queue.try_get()     # (True, the same dict); (False, None) if empty
+
+    put_async(), get_async() and join_async() take a callback as in C (call
+    put_finish(), get_finish(), join_finish() from it); without one, in a
+    coroutine on PyGObject's GLib event loop, they return a coroutine to
+    await instead: `await queue.put_async(item)`, `item = await
+    queue.get_async()`. A free queue does not make it yield. Cancelling the
+    task raises CancelledError; a cancelled get takes nothing (its item goes
+    back in front). put(), get() and join() block the calling thread (for
+    worker threads). Failures raise GLib.Error: Fifo.Error.QUEUE_SHUT_DOWN,
+    or Gio.IOErrorEnum.CANCELLED through a cancellable.
+
+    The queue holds a reference to each item until it is got, dropped by
+    shutdown(True), or the queue is finalized; Python's garbage collector
+    does not see it, so an item that refers to the queue keeps it alive."""
+
+    def put(self, item, cancellable=None):
+        """Puts item, blocking while the queue is full; True, or raises
+        GLib.Error (shut down, cancelled)."""
+        return super().put(_boxed(item), cancellable)
+
+    def try_put(self, item):
+        """Puts item if that needs no waiting; whether it did."""
+        return super().try_put(_boxed(item))
+
+    def put_async(self, item, cancellable=None, callback=None, *user_data):
+        if _awaitable_here(callback):
+            return _queue_put(self, item, cancellable)
+        return super().put_async(_boxed(item), cancellable, callback, *user_data)
+
+    def get(self, cancellable=None):
+        """Takes the oldest item, blocking until there is one; raises
+        GLib.Error (shut down and empty, cancelled)."""
+        # The asynchronous get, delivered in a context of this call's own
+        # (see above: C's blocking get returns a GValue PyGObject keeps).
+        context = GLib.MainContext.new()
+        outcome = []
+
+        def done(source, result):
+            try:
+                outcome.append((True, self.get_value_finish_into(result)))
+            except GLib.Error as e:
+                outcome.append((False, e))
+
+        context.push_thread_default()
+        try:
+            super().get_async(cancellable, done)
+        finally:
+            context.pop_thread_default()
+        while not outcome:
+            context.iteration(True)
+        ok, value = outcome.pop()
+        if not ok:
+            raise value
+        return value
+
+    def get_async(self, cancellable=None, callback=None, *user_data):
+        if _awaitable_here(callback):
+            return _queue_get(self, cancellable)
+        return super().get_async(cancellable, callback, *user_data)
+
+    def get_finish(self, result):
+        """The item a get_async() got; raises GLib.Error if none."""
+        return self.get_value_finish_into(result)
+
+    def try_get(self):
+        """(True, the oldest item) if there is one now, else (False, None)."""
+        ok, item = super().try_get()
+        return (True, item) if ok else (False, None)
+
+    def give_back(self, item):
+        """Gives back an item got and not marked done: it goes in front of
+        the queue (see fifo_queue_give_back())."""
+        super().give_back(_boxed(item))
+
+    def join_async(self, cancellable=None, callback=None, *user_data):
+        if _awaitable_here(callback):
+            return _queue_join(self, cancellable)
+        return super().join_async(cancellable, callback, *user_data)
+
+
+Queue = override(Queue)
+__all__.append('Queue')
