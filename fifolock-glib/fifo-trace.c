@@ -335,10 +335,9 @@ trace_caller_context (char buffer[CONTEXT_MAX])
 {
   GMainContext *context = g_main_context_get_thread_default ();
 
-  if (context == NULL)
-    g_strlcpy (buffer, "context of the caller: the default", CONTEXT_MAX);
-  else
-    g_snprintf (buffer, CONTEXT_MAX, "context of the caller %p", (gpointer) context);
+  g_snprintf (buffer, CONTEXT_MAX, "caller's context %p%s",
+              (gpointer) (context != NULL ? context : g_main_context_default ()),
+              context == NULL || context == g_main_context_default () ? ", the default" : "");
 }
 
 /* Whether a completion at @queue leaves @waiter's caller holding it. */
@@ -676,7 +675,7 @@ fifo_trace_hold (FifoWaitQueue *queue,
     {
       trace_caller_context (context);
       trace_report (queue, queue->owner, "grant", label != NULL ? label : "try_acquire", context,
-                    now, -1, -1, "at once, without waiting (try_acquire)");
+                    now, -1, -1, label != NULL ? "by try_acquire, without waiting" : "without waiting");
     }
 }
 
