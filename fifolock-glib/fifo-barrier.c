@@ -5,6 +5,7 @@
 #include "fifo-error.h"
 #include "fifo-i18n-private.h"
 #include "fifo-result-private.h"
+#include "fifo-trace-private.h"
 #include "fifo-wait-queue-private.h"
 
 /**
@@ -77,6 +78,7 @@ enum {
   PROP_PARTIES,
   PROP_N_WAITING,
   PROP_BROKEN,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -194,6 +196,10 @@ fifo_barrier_get_property (GObject    *object,
       g_value_set_boolean (value, fifo_barrier_get_broken (self));
       break;
 
+    case PROP_NAME:
+      g_value_take_string (value, fifo_barrier_get_name (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -211,6 +217,10 @@ fifo_barrier_set_property (GObject      *object,
     {
     case PROP_PARTIES:
       self->parties = g_value_get_uint (value);
+      break;
+
+    case PROP_NAME:
+      fifo_barrier_set_name (self, g_value_get_string (value));
       break;
 
     default:
@@ -260,6 +270,16 @@ fifo_barrier_class_init (FifoBarrierClass *klass)
   properties[PROP_BROKEN] =
     g_param_spec_boolean ("broken", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoBarrier:name: (getter get_name) (setter set_name)
+   *
+   * A name for the barrier, or %NULL (the default): it names the barrier in
+   * criticals, debug messages and traces ([Debugging](debugging.html)).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_NAME] = fifo_name_param_spec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -482,4 +502,43 @@ fifo_barrier_get_broken (FifoBarrier *self)
   fifo_wait_queue_unlock (&self->queue);
 
   return broken;
+}
+
+/**
+ * fifo_barrier_get_name: (get-property name)
+ * @self: a `FifoBarrier`
+ *
+ * Gets the barrier's name. Another thread may change it meanwhile: this is a
+ * copy.
+ *
+ * Returns: (transfer full) (nullable): a copy of the name, or %NULL
+ *
+ * Since: 1.0
+ */
+char *
+fifo_barrier_get_name (FifoBarrier *self)
+{
+  g_return_val_if_fail (FIFO_IS_BARRIER (self), NULL);
+
+  return fifo_object_dup_name (G_OBJECT (self));
+}
+
+/**
+ * fifo_barrier_set_name: (set-property name)
+ * @self: a `FifoBarrier`
+ * @name: (nullable): the new name, or %NULL for none
+ *
+ * Names the barrier, for criticals, debug messages and traces. Any thread
+ * may call it, also while others use the barrier.
+ *
+ * Since: 1.0
+ */
+void
+fifo_barrier_set_name (FifoBarrier *self,
+                       const char  *name)
+{
+  g_return_if_fail (FIFO_IS_BARRIER (self));
+
+  if (fifo_object_set_name (G_OBJECT (self), name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }

@@ -40,6 +40,11 @@ guint        fifo_barrier_get_parties   (FifoBarrier          *self);
 FIFO_AVAILABLE_IN_1_0
 guint        fifo_barrier_get_n_waiting (FifoBarrier          *self);
 FIFO_AVAILABLE_IN_1_0
+char        *fifo_barrier_get_name      (FifoBarrier          *self);
+FIFO_AVAILABLE_IN_1_0
+void         fifo_barrier_set_name      (FifoBarrier          *self,
+                                         const char           *name);
+FIFO_AVAILABLE_IN_1_0
 gboolean     fifo_barrier_get_broken    (FifoBarrier          *self);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include "fifo-dispatcher-private.h"
 #include "fifo-mutex-private.h"
 #include "fifo-result-private.h"
+#include "fifo-trace-private.h"
 
 /**
  * FifoCondition:
@@ -103,6 +104,7 @@ enum {
   PROP_0,
   PROP_MUTEX,
   PROP_N_WAITING,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -311,6 +313,10 @@ fifo_condition_get_property (GObject    *object,
       g_value_set_uint (value, fifo_condition_get_n_waiting (self));
       break;
 
+    case PROP_NAME:
+      g_value_take_string (value, fifo_condition_get_name (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -328,6 +334,10 @@ fifo_condition_set_property (GObject      *object,
     {
     case PROP_MUTEX:
       self->mutex = g_value_dup_object (value);
+      break;
+
+    case PROP_NAME:
+      fifo_condition_set_name (self, g_value_get_string (value));
       break;
 
     default:
@@ -368,6 +378,16 @@ fifo_condition_class_init (FifoConditionClass *klass)
   properties[PROP_N_WAITING] =
     g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoCondition:name: (getter get_name) (setter set_name)
+   *
+   * A name for the condition, or %NULL (the default): it names the condition in
+   * criticals, debug messages and traces ([Debugging](debugging.html)).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_NAME] = fifo_name_param_spec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -418,10 +438,13 @@ static gboolean
 fifo_condition_check_held (FifoCondition *self,
                            const char    *function)
 {
+  g_autofree char *description = NULL;
+
   if (fifo_mutex_get_locked (self->mutex))
     return TRUE;
 
-  g_critical ("%s: the mutex of condition %p is not held", function, self);
+  description = fifo_object_describe (G_OBJECT (self));
+  g_critical ("%s: the mutex of %s is not held", function, description);
   return FALSE;
 }
 
@@ -762,4 +785,43 @@ fifo_condition_get_n_waiting (FifoCondition *self)
   g_return_val_if_fail (FIFO_IS_CONDITION (self), 0);
 
   return fifo_wait_queue_get_length (&self->queue);
+}
+
+/**
+ * fifo_condition_get_name: (get-property name)
+ * @self: a `FifoCondition`
+ *
+ * Gets the condition's name. Another thread may change it meanwhile: this is a
+ * copy.
+ *
+ * Returns: (transfer full) (nullable): a copy of the name, or %NULL
+ *
+ * Since: 1.0
+ */
+char *
+fifo_condition_get_name (FifoCondition *self)
+{
+  g_return_val_if_fail (FIFO_IS_CONDITION (self), NULL);
+
+  return fifo_object_dup_name (G_OBJECT (self));
+}
+
+/**
+ * fifo_condition_set_name: (set-property name)
+ * @self: a `FifoCondition`
+ * @name: (nullable): the new name, or %NULL for none
+ *
+ * Names the condition, for criticals, debug messages and traces. Any thread
+ * may call it, also while others use the condition.
+ *
+ * Since: 1.0
+ */
+void
+fifo_condition_set_name (FifoCondition *self,
+                         const char    *name)
+{
+  g_return_if_fail (FIFO_IS_CONDITION (self));
+
+  if (fifo_object_set_name (G_OBJECT (self), name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }

@@ -73,5 +73,10 @@ FIFO_AVAILABLE_IN_1_0
 void           fifo_condition_notify_all      (FifoCondition          *self);
 FIFO_AVAILABLE_IN_1_0
 guint          fifo_condition_get_n_waiting   (FifoCondition          *self);
+FIFO_AVAILABLE_IN_1_0
+char          *fifo_condition_get_name        (FifoCondition          *self);
+FIFO_AVAILABLE_IN_1_0
+void           fifo_condition_set_name        (FifoCondition          *self,
+                                               const char             *name);
 
 G_END_DECLS

@@ -37,4 +37,7 @@ gboolean            fifo_dispatcher_take_ticket        (FifoDispatcher  *dispatc
                                                         FifoDrainTicket *ticket,
                                                         gboolean        *wakeup);
 
+/* Any thread: its context's address, to name it (valid while not dead). */
+GMainContext       *fifo_dispatcher_peek_context       (FifoDispatcher  *dispatcher);
+
 G_END_DECLS

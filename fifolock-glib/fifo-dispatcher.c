@@ -603,3 +603,9 @@ fifo_dispatcher_wakeup (FifoDispatcher *self)
 
   g_mutex_unlock (&self->lock);
 }
+
+GMainContext *
+fifo_dispatcher_peek_context (FifoDispatcher *self)
+{
+  return self->context;
+}

@@ -3,6 +3,7 @@
 
 #include "fifo-event.h"
 #include "fifo-result-private.h"
+#include "fifo-trace-private.h"
 #include "fifo-wait-queue-private.h"
 
 /**
@@ -64,6 +65,7 @@ enum {
   PROP_0,
   PROP_IS_SET,
   PROP_N_WAITING,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -155,6 +157,29 @@ fifo_event_get_property (GObject    *object,
       g_value_set_uint (value, fifo_event_get_n_waiting (self));
       break;
 
+    case PROP_NAME:
+      g_value_take_string (value, fifo_event_get_name (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_event_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  FifoEvent *self = FIFO_EVENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      fifo_event_set_name (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -167,6 +192,7 @@ fifo_event_class_init (FifoEventClass *klass)
 
   object_class->finalize = fifo_event_finalize;
   object_class->get_property = fifo_event_get_property;
+  object_class->set_property = fifo_event_set_property;
 
   /**
    * FifoEvent:is-set: (getter get_is_set)
@@ -189,6 +215,16 @@ fifo_event_class_init (FifoEventClass *klass)
   properties[PROP_N_WAITING] =
     g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoEvent:name: (getter get_name) (setter set_name)
+   *
+   * A name for the event, or %NULL (the default): it names the event in
+   * criticals, debug messages and traces ([Debugging](debugging.html)).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_NAME] = fifo_name_param_spec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -378,4 +414,43 @@ fifo_event_get_n_waiting (FifoEvent *self)
   g_return_val_if_fail (FIFO_IS_EVENT (self), 0);
 
   return fifo_wait_queue_get_length (&self->queue);
+}
+
+/**
+ * fifo_event_get_name: (get-property name)
+ * @self: a `FifoEvent`
+ *
+ * Gets the event's name. Another thread may change it meanwhile: this is a
+ * copy.
+ *
+ * Returns: (transfer full) (nullable): a copy of the name, or %NULL
+ *
+ * Since: 1.0
+ */
+char *
+fifo_event_get_name (FifoEvent *self)
+{
+  g_return_val_if_fail (FIFO_IS_EVENT (self), NULL);
+
+  return fifo_object_dup_name (G_OBJECT (self));
+}
+
+/**
+ * fifo_event_set_name: (set-property name)
+ * @self: a `FifoEvent`
+ * @name: (nullable): the new name, or %NULL for none
+ *
+ * Names the event, for criticals, debug messages and traces. Any thread
+ * may call it, also while others use the event.
+ *
+ * Since: 1.0
+ */
+void
+fifo_event_set_name (FifoEvent  *self,
+                     const char *name)
+{
+  g_return_if_fail (FIFO_IS_EVENT (self));
+
+  if (fifo_object_set_name (G_OBJECT (self), name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }

@@ -39,5 +39,10 @@ FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_event_get_is_set    (FifoEvent            *self);
 FIFO_AVAILABLE_IN_1_0
 guint      fifo_event_get_n_waiting (FifoEvent            *self);
+FIFO_AVAILABLE_IN_1_0
+char      *fifo_event_get_name      (FifoEvent            *self);
+FIFO_AVAILABLE_IN_1_0
+void       fifo_event_set_name      (FifoEvent            *self,
+                                     const char           *name);
 
 G_END_DECLS

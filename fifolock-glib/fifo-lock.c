@@ -5,6 +5,7 @@
 #include "fifo-lock-holds-private.h"
 #include "fifo-lock-mode-private.h"
 #include "fifo-result-private.h"
+#include "fifo-trace-private.h"
 #include "fifo-wait-queue-private.h"
 
 /**
@@ -86,6 +87,7 @@ struct _FifoLock
 enum {
   PROP_0,
   PROP_N_WAITING,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -219,6 +221,29 @@ fifo_lock_get_property (GObject    *object,
       g_value_set_uint (value, fifo_lock_get_n_waiting (self));
       break;
 
+    case PROP_NAME:
+      g_value_take_string (value, fifo_lock_get_name (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_lock_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  FifoLock *self = FIFO_LOCK (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      fifo_lock_set_name (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -231,6 +256,7 @@ fifo_lock_class_init (FifoLockClass *klass)
 
   object_class->finalize = fifo_lock_finalize;
   object_class->get_property = fifo_lock_get_property;
+  object_class->set_property = fifo_lock_set_property;
 
   /**
    * FifoLock:n-waiting: (getter get_n_waiting)
@@ -244,6 +270,16 @@ fifo_lock_class_init (FifoLockClass *klass)
     g_param_spec_uint ("n-waiting", NULL, NULL,
                        0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoLock:name: (getter get_name) (setter set_name)
+   *
+   * A name for the lock, or %NULL (the default): it names the lock in
+   * criticals, debug messages and traces ([Debugging](debugging.html)).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_NAME] = fifo_name_param_spec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -404,6 +440,7 @@ fifo_lock_try_acquire (FifoLock     *self,
     {
       fifo_lock_holds_add (self->holds, mode);
       acquired = TRUE;
+      FIFO_TRACE (fifo_trace_hold (&self->queue, mode));
     }
   fifo_wait_queue_unlock (&self->queue);
 
@@ -434,12 +471,19 @@ fifo_lock_release (FifoLock     *self,
   fifo_wait_queue_lock (&self->queue);
   held = fifo_lock_holds_remove (self->holds, mode);
   if (held)
-    fifo_lock_serve (self);
+    {
+      FIFO_TRACE (fifo_trace_release (&self->queue, mode));
+      fifo_lock_serve (self);
+    }
   fifo_wait_queue_unlock (&self->queue);
 
   if (!held)
-    g_critical ("%s: lock %p is not held in mode %p (%s)",
-                G_STRFUNC, self, mode, G_OBJECT_TYPE_NAME (mode));
+    {
+      g_autofree char *description = fifo_object_describe (G_OBJECT (self));
+
+      g_critical ("%s: %s is not held in mode %p (%s)",
+                  G_STRFUNC, description, mode, G_OBJECT_TYPE_NAME (mode));
+    }
 }
 
 /**
@@ -458,4 +502,43 @@ fifo_lock_get_n_waiting (FifoLock *self)
   g_return_val_if_fail (FIFO_IS_LOCK (self), 0);
 
   return fifo_wait_queue_get_length (&self->queue);
+}
+
+/**
+ * fifo_lock_get_name: (get-property name)
+ * @self: a `FifoLock`
+ *
+ * Gets the lock's name. Another thread may change it meanwhile: this is a
+ * copy.
+ *
+ * Returns: (transfer full) (nullable): a copy of the name, or %NULL
+ *
+ * Since: 1.0
+ */
+char *
+fifo_lock_get_name (FifoLock *self)
+{
+  g_return_val_if_fail (FIFO_IS_LOCK (self), NULL);
+
+  return fifo_object_dup_name (G_OBJECT (self));
+}
+
+/**
+ * fifo_lock_set_name: (set-property name)
+ * @self: a `FifoLock`
+ * @name: (nullable): the new name, or %NULL for none
+ *
+ * Names the lock, for criticals, debug messages and traces. Any thread
+ * may call it, also while others use the lock.
+ *
+ * Since: 1.0
+ */
+void
+fifo_lock_set_name (FifoLock   *self,
+                    const char *name)
+{
+  g_return_if_fail (FIFO_IS_LOCK (self));
+
+  if (fifo_object_set_name (G_OBJECT (self), name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }

@@ -42,5 +42,10 @@ void      fifo_lock_release        (FifoLock             *self,
                                     FifoLockMode         *mode);
 FIFO_AVAILABLE_IN_1_0
 guint     fifo_lock_get_n_waiting  (FifoLock             *self);
+FIFO_AVAILABLE_IN_1_0
+char     *fifo_lock_get_name       (FifoLock             *self);
+FIFO_AVAILABLE_IN_1_0
+void      fifo_lock_set_name       (FifoLock             *self,
+                                    const char           *name);
 
 G_END_DECLS

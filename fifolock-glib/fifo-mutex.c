@@ -3,6 +3,7 @@
 
 #include "fifo-mutex-private.h"
 #include "fifo-result-private.h"
+#include "fifo-trace-private.h"
 
 /**
  * FifoMutex:
@@ -72,6 +73,7 @@ enum {
   PROP_0,
   PROP_LOCKED,
   PROP_N_WAITING,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -175,6 +177,7 @@ fifo_mutex_release_locked (FifoMutex *self)
     return FALSE;
 
   self->locked = FALSE;
+  FIFO_TRACE (fifo_trace_release (&self->queue, NULL));
   fifo_mutex_serve (self);
   return TRUE;
 }
@@ -207,6 +210,29 @@ fifo_mutex_get_property (GObject    *object,
       g_value_set_uint (value, fifo_mutex_get_n_waiting (self));
       break;
 
+    case PROP_NAME:
+      g_value_take_string (value, fifo_mutex_get_name (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fifo_mutex_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  FifoMutex *self = FIFO_MUTEX (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      fifo_mutex_set_name (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -219,6 +245,7 @@ fifo_mutex_class_init (FifoMutexClass *klass)
 
   object_class->finalize = fifo_mutex_finalize;
   object_class->get_property = fifo_mutex_get_property;
+  object_class->set_property = fifo_mutex_set_property;
 
   /**
    * FifoMutex:locked: (getter get_locked)
@@ -242,6 +269,16 @@ fifo_mutex_class_init (FifoMutexClass *klass)
   properties[PROP_N_WAITING] =
     g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoMutex:name: (getter get_name) (setter set_name)
+   *
+   * A name for the mutex, or %NULL (the default): it names the mutex in
+   * criticals, debug messages and traces ([Debugging](debugging.html)).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_NAME] = fifo_name_param_spec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -373,7 +410,10 @@ fifo_mutex_try_acquire (FifoMutex *self)
 
   fifo_wait_queue_lock (&self->queue);
   if (!self->locked && fifo_wait_queue_is_empty (&self->queue))
-    self->locked = acquired = TRUE;
+    {
+      self->locked = acquired = TRUE;
+      FIFO_TRACE (fifo_trace_hold (&self->queue, NULL));
+    }
   fifo_wait_queue_unlock (&self->queue);
 
   return acquired;
@@ -402,7 +442,11 @@ fifo_mutex_release (FifoMutex *self)
   fifo_wait_queue_unlock (&self->queue);
 
   if (!released)
-    g_critical ("%s: mutex %p is not locked", G_STRFUNC, self);
+    {
+      g_autofree char *description = fifo_object_describe (G_OBJECT (self));
+
+      g_critical ("%s: %s is not locked", G_STRFUNC, description);
+    }
 }
 
 /**
@@ -445,4 +489,43 @@ fifo_mutex_get_n_waiting (FifoMutex *self)
   g_return_val_if_fail (FIFO_IS_MUTEX (self), 0);
 
   return fifo_wait_queue_get_length (&self->queue);
+}
+
+/**
+ * fifo_mutex_get_name: (get-property name)
+ * @self: a `FifoMutex`
+ *
+ * Gets the mutex's name. Another thread may change it meanwhile: this is a
+ * copy.
+ *
+ * Returns: (transfer full) (nullable): a copy of the name, or %NULL
+ *
+ * Since: 1.0
+ */
+char *
+fifo_mutex_get_name (FifoMutex *self)
+{
+  g_return_val_if_fail (FIFO_IS_MUTEX (self), NULL);
+
+  return fifo_object_dup_name (G_OBJECT (self));
+}
+
+/**
+ * fifo_mutex_set_name: (set-property name)
+ * @self: a `FifoMutex`
+ * @name: (nullable): the new name, or %NULL for none
+ *
+ * Names the mutex, for criticals, debug messages and traces. Any thread
+ * may call it, also while others use the mutex.
+ *
+ * Since: 1.0
+ */
+void
+fifo_mutex_set_name (FifoMutex  *self,
+                     const char *name)
+{
+  g_return_if_fail (FIFO_IS_MUTEX (self));
+
+  if (fifo_object_set_name (G_OBJECT (self), name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }

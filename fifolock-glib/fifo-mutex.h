@@ -39,5 +39,10 @@ FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_mutex_get_locked     (FifoMutex            *self);
 FIFO_AVAILABLE_IN_1_0
 guint      fifo_mutex_get_n_waiting  (FifoMutex            *self);
+FIFO_AVAILABLE_IN_1_0
+char      *fifo_mutex_get_name       (FifoMutex            *self);
+FIFO_AVAILABLE_IN_1_0
+void       fifo_mutex_set_name       (FifoMutex            *self,
+                                      const char           *name);
 
 G_END_DECLS

@@ -41,6 +41,7 @@
 #include "fifo-i18n-private.h"
 #include "fifo-queue.h"
 #include "fifo-result-private.h"
+#include "fifo-trace-private.h"
 #include "fifo-wait-queue-private.h"
 
 /**
@@ -166,6 +167,7 @@ enum {
   PROP_N_WAITING,
   PROP_IS_SHUT_DOWN,
   PROP_N_UNFINISHED,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -614,6 +616,10 @@ fifo_queue_get_property (GObject    *object,
       g_value_set_uint (value, fifo_queue_get_n_unfinished (self));
       break;
 
+    case PROP_NAME:
+      g_value_take_string (value, fifo_queue_get_name (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -631,6 +637,10 @@ fifo_queue_set_property (GObject      *object,
     {
     case PROP_MAX_SIZE:
       self->max_size = g_value_get_uint (value);
+      break;
+
+    case PROP_NAME:
+      fifo_queue_set_name (self, g_value_get_string (value));
       break;
 
     default:
@@ -705,6 +715,16 @@ fifo_queue_class_init (FifoQueueClass *klass)
     g_param_spec_uint ("n-unfinished", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * FifoQueue:name: (getter get_name) (setter set_name)
+   *
+   * A name for the queue, or %NULL (the default): it names the queue in
+   * criticals, debug messages and traces ([Debugging](debugging.html)).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_NAME] = fifo_name_param_spec_new ();
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -767,15 +787,18 @@ fifo_queue_check_kind (FifoQueue  *self,
                        gboolean    values,
                        const char *function)
 {
+  g_autofree char *description = NULL;
+
   if (self->values == values)
     return TRUE;
 
+  description = fifo_object_describe (G_OBJECT (self));
   if (values)
-    g_critical ("%s: queue %p holds pointers, not GValues (made by fifo_queue_new())",
-                function, self);
+    g_critical ("%s: %s holds pointers, not GValues (made by fifo_queue_new())",
+                function, description);
   else
-    g_critical ("%s: queue %p holds GValues (made by fifo_queue_new_for_values() or a binding): use the _value functions",
-                function, self);
+    g_critical ("%s: %s holds GValues (made by fifo_queue_new_for_values() or a binding): use the _value functions",
+                function, description);
   return FALSE;
 }
 
@@ -1550,7 +1573,11 @@ fifo_queue_task_done (FifoQueue *self)
   fifo_wait_queue_unlock (&self->queue);
 
   if (too_many)
-    g_critical ("%s: called more times than items were put in queue %p", G_STRFUNC, self);
+    {
+      g_autofree char *description = fifo_object_describe (G_OBJECT (self));
+
+      g_critical ("%s: called more times than items were put in %s", G_STRFUNC, description);
+    }
 }
 
 /**
@@ -1808,4 +1835,43 @@ fifo_queue_holds_values (FifoQueue *self)
   g_return_val_if_fail (FIFO_IS_QUEUE (self), FALSE);
 
   return self->values;
+}
+
+/**
+ * fifo_queue_get_name: (get-property name)
+ * @self: a `FifoQueue`
+ *
+ * Gets the queue's name. Another thread may change it meanwhile: this is a
+ * copy.
+ *
+ * Returns: (transfer full) (nullable): a copy of the name, or %NULL
+ *
+ * Since: 1.0
+ */
+char *
+fifo_queue_get_name (FifoQueue *self)
+{
+  g_return_val_if_fail (FIFO_IS_QUEUE (self), NULL);
+
+  return fifo_object_dup_name (G_OBJECT (self));
+}
+
+/**
+ * fifo_queue_set_name: (set-property name)
+ * @self: a `FifoQueue`
+ * @name: (nullable): the new name, or %NULL for none
+ *
+ * Names the queue, for criticals, debug messages and traces. Any thread
+ * may call it, also while others use the queue.
+ *
+ * Since: 1.0
+ */
+void
+fifo_queue_set_name (FifoQueue  *self,
+                     const char *name)
+{
+  g_return_if_fail (FIFO_IS_QUEUE (self));
+
+  if (fifo_object_set_name (G_OBJECT (self), name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }

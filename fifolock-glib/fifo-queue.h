@@ -131,6 +131,11 @@ guint      fifo_queue_get_n_waiting    (FifoQueue            *self);
 FIFO_AVAILABLE_IN_1_0
 guint      fifo_queue_get_n_unfinished (FifoQueue            *self);
 FIFO_AVAILABLE_IN_1_0
+char      *fifo_queue_get_name         (FifoQueue            *self);
+FIFO_AVAILABLE_IN_1_0
+void       fifo_queue_set_name         (FifoQueue            *self,
+                                        const char           *name);
+FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_queue_get_is_shut_down (FifoQueue            *self);
 FIFO_AVAILABLE_IN_1_0
 gboolean   fifo_queue_holds_values     (FifoQueue            *self);

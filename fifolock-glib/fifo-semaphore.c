@@ -3,6 +3,7 @@
 
 #include "fifo-result-private.h"
 #include "fifo-semaphore.h"
+#include "fifo-trace-private.h"
 #include "fifo-wait-queue-private.h"
 
 /**
@@ -62,6 +63,7 @@ enum {
   PROP_0,
   PROP_VALUE,
   PROP_N_WAITING,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -190,6 +192,10 @@ fifo_semaphore_get_property (GObject    *object,
       g_value_set_uint (value, fifo_semaphore_get_n_waiting (self));
       break;
 
+    case PROP_NAME:
+      g_value_take_string (value, fifo_semaphore_get_name (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -207,6 +213,10 @@ fifo_semaphore_set_property (GObject      *object,
     {
     case PROP_VALUE:
       self->value = self->notified_value = self->bound = g_value_get_uint (value);
+      break;
+
+    case PROP_NAME:
+      fifo_semaphore_set_name (self, g_value_get_string (value));
       break;
 
     default:
@@ -247,6 +257,16 @@ fifo_semaphore_class_init (FifoSemaphoreClass *klass)
   properties[PROP_N_WAITING] =
     g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FifoSemaphore:name: (getter get_name) (setter set_name)
+   *
+   * A name for the semaphore, or %NULL (the default): it names the semaphore in
+   * criticals, debug messages and traces ([Debugging](debugging.html)).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_NAME] = fifo_name_param_spec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -402,6 +422,7 @@ fifo_semaphore_try_acquire (FifoSemaphore *self)
     {
       self->value--;
       acquired = TRUE;
+      FIFO_TRACE (fifo_trace_hold (&self->queue, NULL));
     }
   fifo_wait_queue_unlock (&self->queue);
 
@@ -433,16 +454,22 @@ fifo_semaphore_release (FifoSemaphore *self)
   if (!over_bound && !full)
     {
       self->value++;
+      FIFO_TRACE (fifo_trace_release (&self->queue, NULL));
       fifo_semaphore_serve (self);
     }
   fifo_wait_queue_unlock (&self->queue);
 
-  if (over_bound)
-    g_critical ("%s: bounded semaphore %p released too many times (its bound is %u)",
-                G_STRFUNC, self, self->bound);
-  else if (full)
-    g_critical ("%s: semaphore %p already has G_MAXUINT permits, the most it can count",
-                G_STRFUNC, self);
+  if (over_bound || full)
+    {
+      g_autofree char *description = fifo_object_describe (G_OBJECT (self));
+
+      if (over_bound)
+        g_critical ("%s: bounded %s released too many times (its bound is %u)",
+                    G_STRFUNC, description, self->bound);
+      else
+        g_critical ("%s: %s already has G_MAXUINT permits, the most it can count",
+                    G_STRFUNC, description);
+    }
 }
 
 /**
@@ -504,4 +531,43 @@ fifo_semaphore_get_n_waiting (FifoSemaphore *self)
   g_return_val_if_fail (FIFO_IS_SEMAPHORE (self), 0);
 
   return fifo_wait_queue_get_length (&self->queue);
+}
+
+/**
+ * fifo_semaphore_get_name: (get-property name)
+ * @self: a `FifoSemaphore`
+ *
+ * Gets the semaphore's name. Another thread may change it meanwhile: this is a
+ * copy.
+ *
+ * Returns: (transfer full) (nullable): a copy of the name, or %NULL
+ *
+ * Since: 1.0
+ */
+char *
+fifo_semaphore_get_name (FifoSemaphore *self)
+{
+  g_return_val_if_fail (FIFO_IS_SEMAPHORE (self), NULL);
+
+  return fifo_object_dup_name (G_OBJECT (self));
+}
+
+/**
+ * fifo_semaphore_set_name: (set-property name)
+ * @self: a `FifoSemaphore`
+ * @name: (nullable): the new name, or %NULL for none
+ *
+ * Names the semaphore, for criticals, debug messages and traces. Any thread
+ * may call it, also while others use the semaphore.
+ *
+ * Since: 1.0
+ */
+void
+fifo_semaphore_set_name (FifoSemaphore *self,
+                         const char    *name)
+{
+  g_return_if_fail (FIFO_IS_SEMAPHORE (self));
+
+  if (fifo_object_set_name (G_OBJECT (self), name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }

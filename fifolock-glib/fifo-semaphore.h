@@ -43,5 +43,10 @@ FIFO_AVAILABLE_IN_1_0
 gboolean       fifo_semaphore_is_bounded    (FifoSemaphore        *self);
 FIFO_AVAILABLE_IN_1_0
 guint          fifo_semaphore_get_n_waiting  (FifoSemaphore        *self);
+FIFO_AVAILABLE_IN_1_0
+char          *fifo_semaphore_get_name       (FifoSemaphore        *self);
+FIFO_AVAILABLE_IN_1_0
+void           fifo_semaphore_set_name       (FifoSemaphore        *self,
+                                              const char           *name);
 
 G_END_DECLS

@@ -197,6 +197,9 @@ struct _FifoWaiter
   guint8                     watched;              /* the watch's lock */
   /* The policy's, under the queue's lock: a FifoQueue's item's place. */
   guint32                    order;
+  /* Only while tracing (fifo-trace-private.h): when it was requested, then
+   * when it was granted. */
+  gint64                     trace_time;
 };
 
 struct _FifoWaitQueueClass

@@ -6,6 +6,7 @@
 #include "fifo-dispatcher-private.h"
 #include "fifo-i18n-private.h"
 #include "fifo-thread-private.h"
+#include "fifo-trace-private.h"
 #include "fifo-wait-queue-private.h"
 
 /* A blocking wait: lives on the waiting thread's stack, touched only by
@@ -765,6 +766,7 @@ fifo_waiter_complete (FifoWaitQueue *queue,
   if (waiter->cancel_requested && outcome == FIFO_OUTCOME_SUCCESS)
     outcome = FIFO_OUTCOME_CANCELLED;
 
+  FIFO_TRACE (fifo_trace_complete (queue, waiter, outcome));
   waiter->outcome = outcome;
   g_atomic_int_set (&waiter->state, FIFO_WAITER_READY);
 
@@ -881,6 +883,7 @@ fifo_waiter_cancel_locked (FifoWaitQueue *queue,
                                              FIFO_WAITER_REVOKED))
         {
           klass->revoke (queue, waiter);
+          FIFO_TRACE (fifo_trace_revoke (queue, waiter));
           if (queue->klass->serve != NULL)
             queue->klass->serve (queue);
         }
@@ -915,6 +918,7 @@ fifo_waiter_pass_over_locked (FifoWaitQueue *queue,
   const FifoWaitQueueClass *klass = waiter->op->klass;
   gint state = g_atomic_int_get (&waiter->state);
 
+  FIFO_TRACE (fifo_trace_pass_over (queue, waiter));
   if (state == FIFO_WAITER_READY || state == FIFO_WAITER_REVOKED)
     {
       /* Only the policy knows what a failed waiter holds (a condition wait
@@ -927,6 +931,7 @@ fifo_waiter_pass_over_locked (FifoWaitQueue *queue,
                (klass->can_revoke == NULL || klass->can_revoke (queue, waiter)))
         {
           klass->revoke (queue, waiter);
+          FIFO_TRACE (fifo_trace_revoke (queue, waiter));
           if (queue->klass->serve != NULL)
             queue->klass->serve (queue);
         }
@@ -1297,6 +1302,7 @@ fifo_wait_queue_submit_waiter (FifoWaitQueue *queue,
 {
   FifoCancelWatch *watch = cancellable != NULL ? fifo_cancel_watch_get (cancellable) : NULL;
 
+  FIFO_TRACE (fifo_trace_request (queue, waiter));
   /* The waiter takes the reference. */
   fifo_waiter_admit (queue, waiter, watch, cancellable);
 }
@@ -1338,6 +1344,7 @@ fifo_wait_queue_complete_new (FifoWaitQueue *queue,
                               FifoWaiter    *waiter,
                               FifoOutcome    outcome)
 {
+  FIFO_TRACE (fifo_trace_request (queue, waiter));
   fifo_wait_queue_lock (queue);
   fifo_waiter_complete (queue, waiter, outcome);
   fifo_wait_queue_unlock (queue);

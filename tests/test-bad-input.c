@@ -314,7 +314,25 @@ fixture_setup (Fixture *f)
   g_assert_cmpint (f->get_value_done.value, ==, 7);
   fifo_queue_get_async (f->value_queue, NULL, done_cb, track (f, &f->get_value_waiter));
 
+  /* The busy ones named (their criticals name them), the idle ones not. */
+  g_object_set (f->lock, "name", "busy lock", NULL);
+  fifo_mutex_set_name (f->mutex, "busy mutex");
+  fifo_semaphore_set_name (f->semaphore, "busy semaphore");
+  fifo_event_set_name (f->event, "busy event");
+  fifo_condition_set_name (f->condition, "busy condition");
+  fifo_barrier_set_name (f->barrier, "busy barrier");
+  fifo_queue_set_name (f->queue, "busy queue");
+
   fifo_test_drain ();
+}
+
+static guint
+name_hash (char *name)
+{
+  guint hash = name != NULL ? g_str_hash (name) : 0;
+
+  g_free (name);
+  return hash;
 }
 
 /* Everything observable about the fixture. */
@@ -367,6 +385,14 @@ snapshot_take (Fixture  *f,
       }
   }
   s->values[i++] = n_items_freed;
+  s->values[i++] = name_hash (fifo_lock_get_name (f->lock));
+  s->values[i++] = name_hash (fifo_mutex_get_name (f->mutex));
+  s->values[i++] = name_hash (fifo_semaphore_get_name (f->semaphore));
+  s->values[i++] = name_hash (fifo_event_get_name (f->event));
+  s->values[i++] = name_hash (fifo_condition_get_name (f->condition));
+  s->values[i++] = name_hash (fifo_barrier_get_name (f->barrier));
+  s->values[i++] = name_hash (fifo_queue_get_name (f->queue));
+  s->values[i++] = name_hash (fifo_mutex_get_name (f->free_mutex));
   g_assert_cmpuint (i, <=, G_N_ELEMENTS (s->values));
 }
 
@@ -658,6 +684,14 @@ fixture_teardown (Fixture *f)
      g_assert_cmpuint (fifo_lock_get_n_waiting (NULL), ==, 0)) \
   X (fifo_lock_get_n_waiting, wrong_self, IS_LOCK, \
      g_assert_cmpuint (fifo_lock_get_n_waiting (WRONG_LOCK), ==, 0)) \
+  X (fifo_lock_get_name, null_self, IS_LOCK, \
+     g_assert_null (fifo_lock_get_name (NULL))) \
+  X (fifo_lock_get_name, wrong_self, IS_LOCK, \
+     g_assert_null (fifo_lock_get_name (WRONG_LOCK))) \
+  X (fifo_lock_set_name, null_self, IS_LOCK, \
+     fifo_lock_set_name (NULL, "renamed")) \
+  X (fifo_lock_set_name, wrong_self, IS_LOCK, \
+     fifo_lock_set_name (WRONG_LOCK, "renamed")) \
   /* FifoLockHolds */ \
   X (fifo_lock_holds_get, null_holds, "FIFO_IS_LOCK_HOLDS (holds)", \
      g_assert_cmpuint (fifo_lock_holds_get (NULL, FIFO_TYPE_SHARED_MODE), ==, 0)) \
@@ -743,6 +777,14 @@ fixture_teardown (Fixture *f)
      g_assert_cmpuint (fifo_mutex_get_n_waiting (NULL), ==, 0)) \
   X (fifo_mutex_get_n_waiting, wrong_self, "FIFO_IS_MUTEX (self)", \
      g_assert_cmpuint (fifo_mutex_get_n_waiting (WRONG_MUTEX), ==, 0)) \
+  X (fifo_mutex_get_name, null_self, "FIFO_IS_MUTEX (self)", \
+     g_assert_null (fifo_mutex_get_name (NULL))) \
+  X (fifo_mutex_get_name, wrong_self, "FIFO_IS_MUTEX (self)", \
+     g_assert_null (fifo_mutex_get_name (WRONG_MUTEX))) \
+  X (fifo_mutex_set_name, null_self, "FIFO_IS_MUTEX (self)", \
+     fifo_mutex_set_name (NULL, "renamed")) \
+  X (fifo_mutex_set_name, wrong_self, "FIFO_IS_MUTEX (self)", \
+     fifo_mutex_set_name (WRONG_MUTEX, "renamed")) \
   /* FifoSemaphore */ \
   X (fifo_semaphore_acquire_async, null_self, "FIFO_IS_SEMAPHORE (self)", \
      fifo_semaphore_acquire_async (NULL, NULL, never_cb, NULL)) \
@@ -802,6 +844,14 @@ fixture_teardown (Fixture *f)
      g_assert_cmpuint (fifo_semaphore_get_n_waiting (NULL), ==, 0)) \
   X (fifo_semaphore_get_n_waiting, wrong_self, "FIFO_IS_SEMAPHORE (self)", \
      g_assert_cmpuint (fifo_semaphore_get_n_waiting (WRONG_SEMAPHORE), ==, 0)) \
+  X (fifo_semaphore_get_name, null_self, "FIFO_IS_SEMAPHORE (self)", \
+     g_assert_null (fifo_semaphore_get_name (NULL))) \
+  X (fifo_semaphore_get_name, wrong_self, "FIFO_IS_SEMAPHORE (self)", \
+     g_assert_null (fifo_semaphore_get_name (WRONG_SEMAPHORE))) \
+  X (fifo_semaphore_set_name, null_self, "FIFO_IS_SEMAPHORE (self)", \
+     fifo_semaphore_set_name (NULL, "renamed")) \
+  X (fifo_semaphore_set_name, wrong_self, "FIFO_IS_SEMAPHORE (self)", \
+     fifo_semaphore_set_name (WRONG_SEMAPHORE, "renamed")) \
   /* FifoEvent */ \
   X (fifo_event_wait_async, null_self, "FIFO_IS_EVENT (self)", \
      fifo_event_wait_async (NULL, NULL, never_cb, NULL)) \
@@ -847,6 +897,14 @@ fixture_teardown (Fixture *f)
      g_assert_cmpuint (fifo_event_get_n_waiting (NULL), ==, 0)) \
   X (fifo_event_get_n_waiting, wrong_self, "FIFO_IS_EVENT (self)", \
      g_assert_cmpuint (fifo_event_get_n_waiting (WRONG_EVENT), ==, 0)) \
+  X (fifo_event_get_name, null_self, "FIFO_IS_EVENT (self)", \
+     g_assert_null (fifo_event_get_name (NULL))) \
+  X (fifo_event_get_name, wrong_self, "FIFO_IS_EVENT (self)", \
+     g_assert_null (fifo_event_get_name (WRONG_EVENT))) \
+  X (fifo_event_set_name, null_self, "FIFO_IS_EVENT (self)", \
+     fifo_event_set_name (NULL, "renamed")) \
+  X (fifo_event_set_name, wrong_self, "FIFO_IS_EVENT (self)", \
+     fifo_event_set_name (WRONG_EVENT, "renamed")) \
   /* FifoCondition */ \
   X (fifo_condition_new, wrong_mutex, "FIFO_IS_MUTEX (mutex)", \
      g_assert_null (fifo_condition_new ((FifoMutex *) f->event))) \
@@ -862,7 +920,7 @@ fixture_teardown (Fixture *f)
      fifo_condition_wait_async (f->condition, NOT_CANCELLABLE, never_cb, NULL)) \
   X (fifo_condition_wait_async, null_callback, HAS_CALLBACK, \
      fifo_condition_wait_async (f->condition, NULL, NULL, NULL)) \
-  X (fifo_condition_wait_async, mutex_not_held, "mutex of condition*is not held", \
+  X (fifo_condition_wait_async, mutex_not_held, "mutex of FifoCondition*is not held", \
      fifo_condition_wait_async (f->condition, NULL, never_cb, NULL)) \
   X (fifo_condition_wait_finish, null_self, "FIFO_IS_CONDITION (self)", \
      g_assert_false (fifo_condition_wait_finish (NULL, WAIT_RESULT, NULL))) \
@@ -884,7 +942,7 @@ fixture_teardown (Fixture *f)
      g_assert_false (fifo_condition_wait (f->condition, NOT_CANCELLABLE, NULL))) \
   X (fifo_condition_wait, error_set, ERROR_UNSET, \
      g_assert_false (fifo_condition_wait (f->condition, NULL, SET_ERROR))) \
-  X (fifo_condition_wait, mutex_not_held, "mutex of condition*is not held", \
+  X (fifo_condition_wait, mutex_not_held, "mutex of FifoCondition*is not held", \
      g_assert_false (fifo_condition_wait (f->condition, NULL, NULL))) \
   X (fifo_condition_wait_for_async, null_self, "FIFO_IS_CONDITION (self)", \
      fifo_condition_wait_for_async (NULL, never, NULL, NULL, NULL, never_cb, NULL)) \
@@ -896,7 +954,7 @@ fixture_teardown (Fixture *f)
      fifo_condition_wait_for_async (f->condition, never, NULL, NULL, NOT_CANCELLABLE, never_cb, NULL)) \
   X (fifo_condition_wait_for_async, null_callback, HAS_CALLBACK, \
      fifo_condition_wait_for_async (f->condition, never, NULL, NULL, NULL, NULL, NULL)) \
-  X (fifo_condition_wait_for_async, mutex_not_held, "mutex of condition*is not held", \
+  X (fifo_condition_wait_for_async, mutex_not_held, "mutex of FifoCondition*is not held", \
      fifo_condition_wait_for_async (f->condition, never, NULL, NULL, NULL, never_cb, NULL)) \
   X (fifo_condition_wait_for_finish, null_self, "FIFO_IS_CONDITION (self)", \
      g_assert_false (fifo_condition_wait_for_finish (NULL, WAIT_FOR_RESULT, NULL))) \
@@ -921,24 +979,32 @@ fixture_teardown (Fixture *f)
   X (fifo_condition_wait_for, error_set, ERROR_UNSET, \
      g_assert_false (fifo_condition_wait_for (f->condition, never, NULL, NULL, SET_ERROR))) \
   /* (See KNOWN_IMPRECISE: its critical names fifo_condition_wait.) */ \
-  X (fifo_condition_wait_for, mutex_not_held, "mutex of condition*is not held", \
+  X (fifo_condition_wait_for, mutex_not_held, "mutex of FifoCondition*is not held", \
      g_assert_false (fifo_condition_wait_for (f->condition, never, NULL, NULL, NULL))) \
   X (fifo_condition_notify, null_self, "FIFO_IS_CONDITION (self)", \
      fifo_condition_notify (NULL, 1)) \
   X (fifo_condition_notify, wrong_self, "FIFO_IS_CONDITION (self)", \
      fifo_condition_notify (WRONG_CONDITION, 1)) \
-  X (fifo_condition_notify, mutex_not_held, "mutex of condition*is not held", \
+  X (fifo_condition_notify, mutex_not_held, "mutex of FifoCondition*is not held", \
      fifo_condition_notify (f->condition, 1)) \
   X (fifo_condition_notify_all, null_self, "FIFO_IS_CONDITION (self)", \
      fifo_condition_notify_all (NULL)) \
   X (fifo_condition_notify_all, wrong_self, "FIFO_IS_CONDITION (self)", \
      fifo_condition_notify_all (WRONG_CONDITION)) \
-  X (fifo_condition_notify_all, mutex_not_held, "mutex of condition*is not held", \
+  X (fifo_condition_notify_all, mutex_not_held, "mutex of FifoCondition*is not held", \
      fifo_condition_notify_all (f->condition)) \
   X (fifo_condition_get_n_waiting, null_self, "FIFO_IS_CONDITION (self)", \
      g_assert_cmpuint (fifo_condition_get_n_waiting (NULL), ==, 0)) \
   X (fifo_condition_get_n_waiting, wrong_self, "FIFO_IS_CONDITION (self)", \
      g_assert_cmpuint (fifo_condition_get_n_waiting (WRONG_CONDITION), ==, 0)) \
+  X (fifo_condition_get_name, null_self, "FIFO_IS_CONDITION (self)", \
+     g_assert_null (fifo_condition_get_name (NULL))) \
+  X (fifo_condition_get_name, wrong_self, "FIFO_IS_CONDITION (self)", \
+     g_assert_null (fifo_condition_get_name (WRONG_CONDITION))) \
+  X (fifo_condition_set_name, null_self, "FIFO_IS_CONDITION (self)", \
+     fifo_condition_set_name (NULL, "renamed")) \
+  X (fifo_condition_set_name, wrong_self, "FIFO_IS_CONDITION (self)", \
+     fifo_condition_set_name (WRONG_CONDITION, "renamed")) \
   /* FifoBarrier */ \
   X (fifo_barrier_new, zero_parties, "parties > 0", \
      g_assert_null (fifo_barrier_new (0))) \
@@ -988,6 +1054,14 @@ fixture_teardown (Fixture *f)
      g_assert_cmpuint (fifo_barrier_get_n_waiting (NULL), ==, 0)) \
   X (fifo_barrier_get_n_waiting, wrong_self, "FIFO_IS_BARRIER (self)", \
      g_assert_cmpuint (fifo_barrier_get_n_waiting (WRONG_BARRIER), ==, 0)) \
+  X (fifo_barrier_get_name, null_self, "FIFO_IS_BARRIER (self)", \
+     g_assert_null (fifo_barrier_get_name (NULL))) \
+  X (fifo_barrier_get_name, wrong_self, "FIFO_IS_BARRIER (self)", \
+     g_assert_null (fifo_barrier_get_name (WRONG_BARRIER))) \
+  X (fifo_barrier_set_name, null_self, "FIFO_IS_BARRIER (self)", \
+     fifo_barrier_set_name (NULL, "renamed")) \
+  X (fifo_barrier_set_name, wrong_self, "FIFO_IS_BARRIER (self)", \
+     fifo_barrier_set_name (WRONG_BARRIER, "renamed")) \
   X (fifo_barrier_get_broken, null_self, "FIFO_IS_BARRIER (self)", \
      g_assert_false (fifo_barrier_get_broken (NULL))) \
   X (fifo_barrier_get_broken, wrong_self, "FIFO_IS_BARRIER (self)", \
@@ -1314,6 +1388,14 @@ fixture_teardown (Fixture *f)
      g_assert_cmpuint (fifo_queue_get_n_unfinished (NULL), ==, 0)) \
   X (fifo_queue_get_n_unfinished, wrong_self, IS_QUEUE, \
      g_assert_cmpuint (fifo_queue_get_n_unfinished (WRONG_QUEUE), ==, 0)) \
+  X (fifo_queue_get_name, null_self, IS_QUEUE, \
+     g_assert_null (fifo_queue_get_name (NULL))) \
+  X (fifo_queue_get_name, wrong_self, IS_QUEUE, \
+     g_assert_null (fifo_queue_get_name (WRONG_QUEUE))) \
+  X (fifo_queue_set_name, null_self, IS_QUEUE, \
+     fifo_queue_set_name (NULL, "renamed")) \
+  X (fifo_queue_set_name, wrong_self, IS_QUEUE, \
+     fifo_queue_set_name (WRONG_QUEUE, "renamed")) \
   X (fifo_queue_get_is_shut_down, null_self, IS_QUEUE, \
      g_assert_false (fifo_queue_get_is_shut_down (NULL))) \
   X (fifo_queue_get_is_shut_down, wrong_self, IS_QUEUE, \
@@ -1365,7 +1447,7 @@ static const BadInput bad_inputs[] = {
  * problem is named, the function the caller called is not. Reported; the
  * row accepts either name. */
 #define KNOWN_IMPRECISE_FUNCTION "fifo_condition_wait_for"
-#define KNOWN_IMPRECISE_PATTERN  "*fifo_condition_wait*mutex of condition*is not held*"
+#define KNOWN_IMPRECISE_PATTERN  "*fifo_condition_wait*mutex of FifoCondition*is not held*"
 
 static void
 test_bad_input (gconstpointer data)

@@ -342,6 +342,26 @@ test('a context freed by the garbage collector: its grant goes on, to a mode wri
     assert(lock.try_acquire(new Fifo.ExclusiveMode()), 'the lock is free again');
 });
 
+test('every primitive has a name property, notified on a change', async () => {
+    const primitives = [new Fifo.Lock(), new Fifo.Mutex(), Fifo.Semaphore.new(1), new Fifo.Event(),
+        Fifo.Condition.new(null), Fifo.Barrier.new(2), new Fifo.Queue()];
+    for (const primitive of primitives) {
+        assertEqual(primitive.name, null);
+        assertEqual(primitive.get_name(), null);
+        const notified = [];
+        primitive.connect('notify::name', obj => notified.push(obj.name));
+        primitive.set_name('db');
+        assertEqual(primitive.get_name(), 'db');
+        primitive.name = 'db'; // no change: not notified
+        primitive.name = 'cache';
+        assertEqual(primitive.name, 'cache');
+        primitive.set_name(null);
+        assertEqual(primitive.name, null);
+        assertEqual(notified, ['db', 'cache', null]);
+    }
+    assertEqual(new Fifo.Mutex({name: 'made'}).get_name(), 'made');
+});
+
 // ---- run them ---------------------------------------------------------------
 
 const loop = new GLib.MainLoop(null, false);

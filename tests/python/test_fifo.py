@@ -505,6 +505,56 @@ class Primitives(unittest.TestCase):
         self.assertFalse(barrier.get_broken())
 
 
+class Names(unittest.TestCase):
+    """Every primitive's name (issue 17), as PyGObject sees it: a property,
+    a keyword at construction, get_name()/set_name(), notify::name."""
+
+    def primitives(self):
+        return [Fifo.Lock(), Fifo.Mutex(), Fifo.Semaphore.new(1), Fifo.Event(),
+                Fifo.Condition.new(None), Fifo.Barrier.new(2), Fifo.Queue.new_for_values(0)]
+
+    def test_name_property(self):
+        for primitive in self.primitives():
+            with self.subTest(type(primitive).__name__):
+                self.assertIsNone(primitive.props.name)
+                self.assertIsNone(primitive.get_name())
+                notified = []
+                primitive.connect('notify::name', lambda obj, pspec: notified.append(obj.props.name))
+                primitive.set_name('db')
+                self.assertEqual(primitive.get_name(), 'db')
+                self.assertEqual(primitive.props.name, 'db')
+                primitive.props.name = 'db'        # no change: not notified
+                primitive.props.name = 'cache'
+                primitive.set_name(None)
+                self.assertIsNone(primitive.props.name)
+                self.assertEqual(notified, ['db', 'cache', None])
+
+    def test_name_at_construction(self):
+        for cls in (Fifo.Lock, Fifo.Mutex, Fifo.Event):
+            with self.subTest(cls.__name__):
+                self.assertEqual(cls(name='made').get_name(), 'made')
+        self.assertEqual(GObject.new(Fifo.Queue, max_size=2, name='jobs').props.name, 'jobs')
+
+    def test_name_in_critical(self):
+        # The critical of a misuse names the primitive; it is caught, not
+        # fatal (G_DEBUG=fatal-warnings is this process's).
+        mutex = Fifo.Mutex(name='db')
+        messages = []
+
+        def handler(domain, level, message, user_data):
+            messages.append(message)
+
+        handler_id = GLib.log_set_handler('Fifo', GLib.LogLevelFlags.LEVEL_CRITICAL, handler, None)
+        old_fatal = GLib.log_set_always_fatal(GLib.LogLevelFlags.LEVEL_ERROR)
+        try:
+            mutex.release()
+        finally:
+            GLib.log_set_always_fatal(old_fatal)
+            GLib.log_remove_handler('Fifo', handler_id)
+        self.assertEqual(len(messages), 1)
+        self.assertIn('FifoMutex “db” is not locked', messages[0])
+
+
 class Threads(unittest.TestCase):
     def test_threads_with_own_contexts(self):
         mutex = Fifo.Mutex.new()

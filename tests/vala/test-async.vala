@@ -240,6 +240,21 @@ async void test_queue () throws Error {
     }
 }
 
+void test_names () {
+    var mutex = new Fifo.Mutex ();
+    check (mutex.name == null, "name: none by default");
+    var notified = 0;
+    mutex.notify["name"].connect (() => notified++);
+    mutex.name = "db";
+    check (mutex.get_name () == "db" && notified == 1, "name: set as a property, notified");
+    mutex.set_name ("db");
+    check (notified == 1, "name: not notified when it does not change");
+    mutex.name = null;
+    check (mutex.name == null && notified == 2, "name: unset again");
+    var lock = new Fifo.Lock () { name = "cache" };
+    check (lock.name == "cache", "name: at construction");
+}
+
 async void run () {
     try {
         yield test_lock ();
@@ -250,6 +265,7 @@ async void run () {
         yield test_barrier ();
         yield test_queue ();
         yield test_vapi ();
+        test_names ();
     } catch (Error e) {
         check (false, "unexpected error: " + e.message);
     }

@@ -1,0 +1,694 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* See fifo-trace-private.h for what is recorded, when, and the locks. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "fifo-barrier.h"
+#include "fifo-condition.h"
+#include "fifo-dispatcher-private.h"
+#include "fifo-event.h"
+#include "fifo-lock.h"
+#include "fifo-mutex.h"
+#include "fifo-queue.h"
+#include "fifo-semaphore.h"
+#include "fifo-trace-private.h"
+
+#ifdef HAVE_SYSPROF
+# include <unistd.h>
+# include <sysprof-capture.h>
+#endif
+
+guint fifo_trace_flags;
+
+static gint64  slow_ns;           /* FIFO_DEBUG=slow */
+static guint   slow_ms;
+static GQuark  info_quark;
+static GMutex  trace_lock;        /* a leaf: names, the capture writer */
+
+#ifdef HAVE_SYSPROF
+static gboolean              use_collector;  /* run under Sysprof */
+static SysprofCaptureWriter *capture;        /* FIFO_DEBUG=capture=FILE; trace_lock */
+#endif
+
+#define MARK_GROUP "fifolock"
+
+/* Nanoseconds, on Sysprof's clock when there is Sysprof. */
+static inline gint64
+fifo_trace_now (void)
+{
+#ifdef HAVE_SYSPROF
+  return SYSPROF_CAPTURE_CURRENT_TIME;
+#else
+  return g_get_monotonic_time () * 1000;
+#endif
+}
+
+/* ---- The environment, read once ------------------------------------------------ */
+
+static const char fifo_debug_help[] =
+  "FIFO_DEBUG: a comma-separated list of\n"
+  "  slow=MILLISECONDS   warn when a request waits, or a hold lasts, longer than that\n"
+  "  capture=FILE        record a Sysprof mark for every wait and hold in FILE\n"
+  "  help                print this\n"
+  "G_MESSAGES_DEBUG=Fifo (or all) logs every request, grant, cancellation,\n"
+  "pass-over and release.\n";
+
+static void
+fifo_trace_read_environment (void)
+{
+  const char *env = g_getenv ("FIFO_DEBUG");
+  guint flags = 0;
+
+  info_quark = g_quark_from_static_string ("fifo-trace-info");
+
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    flags |= FIFO_TRACE_DEBUG;
+
+  if (env != NULL)
+    {
+      g_auto(GStrv) options = g_strsplit (env, ",", -1);
+
+      for (guint i = 0; options[i] != NULL; i++)
+        {
+          const char *option = g_strstrip (options[i]);
+          guint64 ms;
+
+          if (*option == '\0')
+            continue;
+
+          if (g_str_has_prefix (option, "slow="))
+            {
+              if (g_ascii_string_to_unsigned (option + 5, 10, 0, G_MAXUINT, &ms, NULL))
+                {
+                  slow_ms = (guint) ms;
+                  slow_ns = (gint64) ms * G_TIME_SPAN_MILLISECOND * 1000;
+                  flags |= FIFO_TRACE_SLOW;
+                }
+              else
+                {
+                  g_warning ("FIFO_DEBUG: “%s” is not a number of milliseconds", option + 5);
+                }
+            }
+          else if (g_str_has_prefix (option, "capture="))
+            {
+#ifdef HAVE_SYSPROF
+              sysprof_clock_init ();
+              capture = sysprof_capture_writer_new (option + 8, 0);
+              if (capture != NULL)
+                flags |= FIFO_TRACE_SYSPROF;
+              else
+                g_warning ("FIFO_DEBUG: cannot write a Sysprof capture to “%s”: %s",
+                           option + 8, g_strerror (errno));
+#else
+              g_warning ("FIFO_DEBUG: capture needs fifolock-glib built with Sysprof (-Dsysprof=enabled)");
+#endif
+            }
+          else if (g_str_equal (option, "help"))
+            {
+              g_printerr ("%s", fifo_debug_help);
+            }
+          else
+            {
+              g_warning ("FIFO_DEBUG: unknown option “%s” (FIFO_DEBUG=help lists them)", option);
+            }
+        }
+    }
+
+#ifdef HAVE_SYSPROF
+  /* Launched by Sysprof: its collector takes the marks. */
+  if (g_getenv ("SYSPROF_CONTROL_FD") != NULL)
+    {
+      sysprof_clock_init ();
+      use_collector = TRUE;
+      flags |= FIFO_TRACE_SYSPROF;
+    }
+#endif
+
+  fifo_trace_flags = flags;
+}
+
+GParamSpec *
+fifo_name_param_spec_new (void)
+{
+  static gsize read = 0;
+
+  if (g_once_init_enter (&read))
+    {
+      fifo_trace_read_environment ();
+      g_once_init_leave (&read, 1);
+    }
+
+  return g_param_spec_string ("name", NULL, NULL, NULL,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+/* ---- Names, and what tracing keeps per primitive ------------------------------------ */
+
+typedef struct
+{
+  GList         link;    /* in TraceInfo.holds; data: the hold */
+  gconstpointer key;     /* FifoLock: the mode; NULL for the others */
+  const char   *label;   /* the mode's type name, or NULL */
+  gint64        start;
+} TraceHold;
+
+typedef struct
+{
+  char   *name;   /* trace_lock */
+  GQueue  holds;  /* the primitive's queue's lock: TraceHold, oldest first */
+} TraceInfo;
+
+static void
+trace_info_free (gpointer data)
+{
+  TraceInfo *info = data;
+  GList *link;
+
+  while ((link = g_queue_pop_head_link (&info->holds)) != NULL)
+    g_free (link->data);
+  g_free (info->name);
+  g_free (info);
+}
+
+/* trace_lock held. */
+static TraceInfo *
+trace_info_ensure_locked (GObject *object)
+{
+  TraceInfo *info = g_object_get_qdata (object, info_quark);
+
+  if (info == NULL)
+    {
+      info = g_new0 (TraceInfo, 1);
+      g_queue_init (&info->holds);
+      g_object_set_qdata_full (object, info_quark, info, trace_info_free);
+    }
+  return info;
+}
+
+/* Once made, an object's info stays until it is finalized. */
+static TraceInfo *
+trace_info_ensure (GObject *object)
+{
+  TraceInfo *info = g_object_get_qdata (object, info_quark);
+
+  if (info == NULL)
+    {
+      g_mutex_lock (&trace_lock);
+      info = trace_info_ensure_locked (object);
+      g_mutex_unlock (&trace_lock);
+    }
+  return info;
+}
+
+char *
+fifo_object_dup_name (GObject *object)
+{
+  TraceInfo *info;
+  char *name;
+
+  g_mutex_lock (&trace_lock);
+  info = g_object_get_qdata (object, info_quark);
+  name = info != NULL ? g_strdup (info->name) : NULL;
+  g_mutex_unlock (&trace_lock);
+
+  return name;
+}
+
+gboolean
+fifo_object_set_name (GObject    *object,
+                      const char *name)
+{
+  TraceInfo *info;
+  char *old;
+
+  g_mutex_lock (&trace_lock);
+  info = name != NULL ? trace_info_ensure_locked (object) : g_object_get_qdata (object, info_quark);
+  if (info == NULL || g_strcmp0 (info->name, name) == 0)
+    {
+      g_mutex_unlock (&trace_lock);
+      return FALSE;
+    }
+  old = info->name;
+  info->name = g_strdup (name);
+  g_mutex_unlock (&trace_lock);
+
+  g_free (old);
+  return TRUE;
+}
+
+char *
+fifo_object_describe (GObject *object)
+{
+  TraceInfo *info;
+  char *description;
+
+  g_mutex_lock (&trace_lock);
+  info = g_object_get_qdata (object, info_quark);
+  if (info != NULL && info->name != NULL)
+    description = g_strdup_printf ("%s “%s”", G_OBJECT_TYPE_NAME (object), info->name);
+  else
+    description = g_strdup_printf ("%s %p", G_OBJECT_TYPE_NAME (object), (gpointer) object);
+  g_mutex_unlock (&trace_lock);
+
+  return description;
+}
+
+/* A Sysprof mark's name: the primitive's own, or its type and address,
+ * cut (on a character) to what a mark holds. */
+static char *
+trace_mark_name (GObject *object)
+{
+  TraceInfo *info;
+  char *label;
+
+  g_mutex_lock (&trace_lock);
+  info = g_object_get_qdata (object, info_quark);
+  if (info != NULL && info->name != NULL)
+    label = g_strdup (info->name);
+  else
+    label = g_strdup_printf ("%s %p", G_OBJECT_TYPE_NAME (object), (gpointer) object);
+  g_mutex_unlock (&trace_lock);
+
+#define MARK_NAME_MAX 39  /* SysprofCaptureMark.name, with its NUL */
+  if (strlen (label) > MARK_NAME_MAX)
+    {
+      char *end = label + MARK_NAME_MAX;
+
+      if (!g_utf8_validate (label, -1, NULL))
+        *end = '\0';
+      else
+        *g_utf8_find_prev_char (label, end + 1) = '\0';
+    }
+  return label;
+}
+
+/* ---- What a waiter is ---------------------------------------------------------------- */
+
+/* The mode: a FifoLock's mode's type name, or the operation. */
+static const char *
+trace_waiter_mode (FifoWaiter *waiter)
+{
+  gpointer tag = waiter->op->source_tag;
+
+  if (tag == (gpointer) fifo_lock_acquire_async)
+    return G_OBJECT_TYPE_NAME (waiter->data.pointer);
+  if (tag == (gpointer) fifo_mutex_acquire_async || tag == (gpointer) fifo_semaphore_acquire_async)
+    return "acquire";
+  if (tag == (gpointer) fifo_condition_wait_for_async ||
+      (tag == (gpointer) fifo_condition_wait_async && waiter->op->free_orphaned_user_data != NULL))
+    return "wait_for";
+  if (tag == (gpointer) fifo_queue_put_async || tag == (gpointer) fifo_queue_put_value_async)
+    return "put";
+  if (tag == (gpointer) fifo_queue_get_async)
+    return "get";
+  if (tag == (gpointer) fifo_queue_join_async)
+    return "join";
+  return "wait";  /* FifoEvent, FifoCondition, FifoBarrier */
+}
+
+#define CONTEXT_MAX 64
+
+/* Where its callback runs: "context 0x…", or "blocking". */
+static void
+trace_waiter_context (FifoWaiter *waiter,
+                      char        buffer[CONTEXT_MAX])
+{
+  GMainContext *context;
+
+  if (waiter->dispatcher == NULL)
+    {
+      g_strlcpy (buffer, "blocking", CONTEXT_MAX);
+      return;
+    }
+
+  context = fifo_dispatcher_peek_context (waiter->dispatcher);
+  g_snprintf (buffer, CONTEXT_MAX, "context %p%s", (gpointer) context,
+              fifo_dispatcher_is_dead (waiter->dispatcher) ? ", gone"
+              : context == g_main_context_default () ? ", the default" : "");
+}
+
+/* A release's or a try_'s: the caller's thread-default context. */
+static void
+trace_caller_context (char buffer[CONTEXT_MAX])
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  g_snprintf (buffer, CONTEXT_MAX, "caller's context %p%s",
+              (gpointer) (context != NULL ? context : g_main_context_default ()),
+              context == NULL || context == g_main_context_default () ? ", the default" : "");
+}
+
+/* Whether a completion at @queue leaves @waiter's caller holding it. */
+static gboolean
+trace_completion_holds (FifoWaitQueue *queue,
+                        FifoWaiter    *waiter,
+                        FifoOutcome    outcome)
+{
+  GObject *owner = queue->owner;
+
+  if (FIFO_IS_LOCK (owner) || FIFO_IS_SEMAPHORE (owner))
+    return outcome == FIFO_OUTCOME_SUCCESS;
+  /* A condition's wait ends holding the mutex, whatever its outcome. */
+  if (FIFO_IS_MUTEX (owner))
+    return outcome == FIFO_OUTCOME_SUCCESS || waiter->op->klass != queue->klass;
+  return FALSE;
+}
+
+/* ---- Holds ------------------------------------------------------------------------- */
+
+/* Locked (@holder's queue). */
+static void
+trace_hold_add (GObject       *holder,
+                gconstpointer  key,
+                const char    *label,
+                gint64         start)
+{
+  TraceInfo *info = trace_info_ensure (holder);
+  TraceHold *hold = g_new0 (TraceHold, 1);
+
+  hold->link.data = hold;
+  hold->key = key;
+  hold->label = label;
+  hold->start = start;
+  g_queue_push_tail_link (&info->holds, &hold->link);
+}
+
+/* Locked. Ends the oldest hold of @key, or the one that started at
+ * @start if it is not 0; NULL if there is none. */
+static TraceHold *
+trace_hold_take (GObject       *holder,
+                 gconstpointer  key,
+                 gint64         start)
+{
+  TraceInfo *info = g_object_get_qdata (holder, info_quark);
+
+  if (info == NULL)
+    return NULL;
+
+  for (GList *link = start != 0 ? info->holds.tail : info->holds.head; link != NULL;
+       link = start != 0 ? link->prev : link->next)
+    {
+      TraceHold *hold = link->data;
+
+      if (hold->key == key && (start == 0 || hold->start == start))
+        {
+          g_queue_unlink (&info->holds, link);
+          return hold;
+        }
+    }
+  return NULL;
+}
+
+/* ---- Reports ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *event;      /* FIFO_EVENT: request, grant, cancel, fail, pass-over, release */
+  char       *object;     /* FIFO_OBJECT */
+  const char *mode;       /* FIFO_MODE, or NULL */
+  char        context[CONTEXT_MAX];
+  char       *message;    /* a debug message, or NULL */
+  char       *warning;    /* a slow wait or hold, or NULL */
+  char       *mark_name;  /* a Sysprof mark, or NULL */
+  char       *mark_message;
+  gint64      mark_start;
+  gint64      mark_duration;
+} TraceRecord;
+
+static void
+trace_mark_emit (TraceRecord *record)
+{
+#ifdef HAVE_SYSPROF
+  if (use_collector)
+    sysprof_collector_mark (record->mark_start, record->mark_duration, MARK_GROUP,
+                            record->mark_name, record->mark_message);
+  if (capture != NULL)
+    {
+      g_mutex_lock (&trace_lock);
+      sysprof_capture_writer_add_mark (capture, record->mark_start, -1, getpid (),
+                                       record->mark_duration, MARK_GROUP,
+                                       record->mark_name, record->mark_message);
+      /* A hung program never exits: every mark is on disk at once. */
+      sysprof_capture_writer_flush (capture);
+      g_mutex_unlock (&trace_lock);
+    }
+#endif
+}
+
+/* Unlocked. */
+static void
+trace_record_emit (gpointer data)
+{
+  TraceRecord *record = data;
+
+  if (record->message != NULL)
+    {
+      GLogField fields[] = {
+        { "GLIB_DOMAIN", G_LOG_DOMAIN, -1 },
+        { "PRIORITY", "7", -1 },
+        { "MESSAGE", record->message, -1 },
+        { "FIFO_EVENT", record->event, -1 },
+        { "FIFO_OBJECT", record->object, -1 },
+        { "FIFO_CONTEXT", record->context, -1 },
+        { "FIFO_MODE", record->mode, -1 },
+      };
+
+      g_log_structured_array (G_LOG_LEVEL_DEBUG, fields,
+                              G_N_ELEMENTS (fields) - (record->mode == NULL ? 1 : 0));
+    }
+
+  if (record->warning != NULL)
+    g_warning ("%s", record->warning);
+
+  if (record->mark_name != NULL)
+    trace_mark_emit (record);
+
+  g_free (record->object);
+  g_free (record->message);
+  g_free (record->warning);
+  g_free (record->mark_name);
+  g_free (record->mark_message);
+  g_free (record);
+}
+
+/* What became of a wait, for a slow one's warning. */
+static const char *
+trace_outcome_phrase (const char *event)
+{
+  if (g_str_equal (event, "grant"))
+    return "it was granted";
+  if (g_str_equal (event, "cancel"))
+    return "it was cancelled";
+  return "it failed";
+}
+
+#define MS(ns) ((double) (ns) / 1e6)
+
+/* Reports an event of @object. @waited and @held are durations that end
+ * now (-1: none); @mark_kind is "wait" or "hold" for a Sysprof mark of the
+ * one that ended. @locked: the queue whose unlock is to emit it, or NULL
+ * to emit it now. */
+static void
+trace_report (FifoWaitQueue *locked,
+              GObject       *object,
+              const char    *event,
+              const char    *mode,
+              const char    *context,
+              gint64         now,
+              gint64         waited,
+              gint64         held,
+              const char    *extra)
+{
+  gboolean slow_wait = (fifo_trace_flags & FIFO_TRACE_SLOW) && waited > slow_ns;
+  gboolean slow_hold = (fifo_trace_flags & FIFO_TRACE_SLOW) && held > slow_ns;
+  gboolean mark = (fifo_trace_flags & FIFO_TRACE_SYSPROF) && (waited >= 0 || held >= 0);
+  TraceRecord *record;
+
+  if (!(fifo_trace_flags & FIFO_TRACE_DEBUG) && !slow_wait && !slow_hold && !mark)
+    return;
+
+  record = g_new0 (TraceRecord, 1);
+  record->event = event;
+  record->mode = mode;
+  record->object = fifo_object_describe (object);
+  g_strlcpy (record->context, context, CONTEXT_MAX);
+
+  if (fifo_trace_flags & FIFO_TRACE_DEBUG)
+    {
+      GString *message = g_string_new (NULL);
+
+      g_string_append_printf (message, "%s: %s", record->object, event);
+      if (mode != NULL)
+        g_string_append_printf (message, " %s", mode);
+      g_string_append_printf (message, " (%s)", context);
+      if (waited >= 0)
+        g_string_append_printf (message, ", waited %.3f ms", MS (waited));
+      if (held >= 0)
+        g_string_append_printf (message, ", held %.3f ms", MS (held));
+      if (extra != NULL)
+        g_string_append_printf (message, ", %s", extra);
+      record->message = g_string_free (message, FALSE);
+    }
+
+  if (slow_wait)
+    record->warning = g_strdup_printf ("%s: a request (%s, %s) waited %.3f ms before %s, "
+                                       "longer than FIFO_DEBUG=slow=%u",
+                                       record->object, mode, context, MS (waited),
+                                       trace_outcome_phrase (event), slow_ms);
+  else if (slow_hold)
+    record->warning = g_strdup_printf ("%s: a hold%s%s lasted %.3f ms until its %s, "
+                                       "longer than FIFO_DEBUG=slow=%u",
+                                       record->object, mode != NULL ? " of " : "", mode != NULL ? mode : "",
+                                       MS (held), g_str_equal (event, "release") ? "release" : "cancellation",
+                                       slow_ms);
+
+  if (mark)
+    {
+      gint64 duration = waited >= 0 ? waited : held;
+
+      record->mark_name = trace_mark_name (object);
+      record->mark_start = now - duration;
+      record->mark_duration = duration;
+      if (waited >= 0)
+        record->mark_message = g_strdup_printf ("wait %s (%s)", mode, event);
+      else
+        record->mark_message = g_strdup_printf ("hold%s%s", mode != NULL ? " " : "", mode != NULL ? mode : "");
+    }
+
+  if (locked != NULL)
+    fifo_wait_queue_defer (locked, trace_record_emit, record);
+  else
+    trace_record_emit (record);
+}
+
+/* ---- The hooks --------------------------------------------------------------------- */
+
+void
+fifo_trace_request (FifoWaitQueue *queue,
+                    FifoWaiter    *waiter)
+{
+  char context[CONTEXT_MAX];
+
+  waiter->trace_time = fifo_trace_now ();
+
+  if (fifo_trace_flags & FIFO_TRACE_DEBUG)
+    {
+      trace_waiter_context (waiter, context);
+      trace_report (NULL, waiter->source_object, "request", trace_waiter_mode (waiter), context,
+                    waiter->trace_time, -1, -1, NULL);
+    }
+}
+
+void
+fifo_trace_complete (FifoWaitQueue *queue,
+                     FifoWaiter    *waiter,
+                     FifoOutcome    outcome)
+{
+  gint64 now = fifo_trace_now ();
+  gint64 waited = waiter->trace_time != 0 ? now - waiter->trace_time : 0;
+  const char *mode = trace_waiter_mode (waiter);
+  const char *event = outcome == FIFO_OUTCOME_SUCCESS ? "grant"
+                      : outcome == FIFO_OUTCOME_CANCELLED ? "cancel" : "fail";
+  g_autofree char *holding = NULL;
+  char context[CONTEXT_MAX];
+
+  if (trace_completion_holds (queue, waiter, outcome))
+    {
+      gboolean lock = FIFO_IS_LOCK (queue->owner);
+
+      trace_hold_add (queue->owner, lock ? waiter->data.pointer : NULL, lock ? mode : NULL, now);
+      if (queue->owner != waiter->source_object)
+        {
+          g_autofree char *holder = fifo_object_describe (queue->owner);
+
+          holding = g_strdup_printf ("holding %s", holder);
+        }
+    }
+  /* From now on, when it was granted: a grant taken back ends its hold. */
+  waiter->trace_time = now;
+
+  trace_waiter_context (waiter, context);
+  trace_report (queue, waiter->source_object, event, mode, context, now, waited, -1, holding);
+}
+
+void
+fifo_trace_revoke (FifoWaitQueue *queue,
+                   FifoWaiter    *waiter)
+{
+  gint64 now = fifo_trace_now ();
+  const char *mode = trace_waiter_mode (waiter);
+  /* Cancelled (the grant claimed back), or passed over. */
+  gboolean cancelled = g_atomic_int_get (&waiter->state) == FIFO_WAITER_REVOKED;
+  gboolean held = trace_completion_holds (queue, waiter, FIFO_OUTCOME_SUCCESS);
+  TraceHold *hold = NULL;
+  char context[CONTEXT_MAX];
+
+  trace_waiter_context (waiter, context);
+
+  /* A condition's wait keeps the mutex its grant is. */
+  if (held && waiter->op->klass == queue->klass)
+    hold = trace_hold_take (queue->owner, FIFO_IS_LOCK (queue->owner) ? waiter->data.pointer : NULL,
+                            waiter->trace_time);
+
+  if (cancelled)
+    trace_report (queue, waiter->source_object, "cancel", mode, context, now,
+                  -1, hold != NULL ? now - hold->start : -1,
+                  hold != NULL ? "after its grant: given back"
+                  : held ? "after its grant: the mutex is kept" : "after its grant: taken back");
+  else if (hold != NULL)
+    trace_report (queue, queue->owner, "release", hold->label, context, now,
+                  -1, now - hold->start, "given back by its pass-over");
+
+  g_free (hold);
+}
+
+void
+fifo_trace_pass_over (FifoWaitQueue *queue,
+                      FifoWaiter    *waiter)
+{
+  char context[CONTEXT_MAX];
+
+  if (!(fifo_trace_flags & FIFO_TRACE_DEBUG))
+    return;
+
+  trace_waiter_context (waiter, context);
+  trace_report (queue, waiter->source_object, "pass-over", trace_waiter_mode (waiter), context,
+                fifo_trace_now (), -1, -1,
+                fifo_waiter_get_outcome (waiter) == FIFO_OUTCOME_SUCCESS
+                ? "its main context is gone: what it was granted is given back"
+                : "its main context is gone");
+}
+
+void
+fifo_trace_hold (FifoWaitQueue *queue,
+                 gpointer       mode)
+{
+  gint64 now = fifo_trace_now ();
+  const char *label = mode != NULL ? G_OBJECT_TYPE_NAME (mode) : NULL;
+  char context[CONTEXT_MAX];
+
+  trace_hold_add (queue->owner, mode, label, now);
+
+  if (fifo_trace_flags & FIFO_TRACE_DEBUG)
+    {
+      trace_caller_context (context);
+      trace_report (queue, queue->owner, "grant", label != NULL ? label : "try_acquire", context,
+                    now, -1, -1, label != NULL ? "by try_acquire, without waiting" : "without waiting");
+    }
+}
+
+void
+fifo_trace_release (FifoWaitQueue *queue,
+                    gpointer       mode)
+{
+  gint64 now = fifo_trace_now ();
+  TraceHold *hold = trace_hold_take (queue->owner, mode, 0);
+  char context[CONTEXT_MAX];
+
+  trace_caller_context (context);
+  trace_report (queue, queue->owner, "release", mode != NULL ? G_OBJECT_TYPE_NAME (mode) : NULL,
+                context, now, -1, hold != NULL ? now - hold->start : -1, NULL);
+  g_free (hold);
+}
