@@ -1543,8 +1543,13 @@ main (int    argc,
   exclusive_mode = fifo_exclusive_mode_new ();
   shared_mode = fifo_shared_mode_new ();
 
-  g_print ("fifolock-glib %s benchmarks%s: median of %u runs\n\n",
+  g_print ("fifolock-glib %s benchmarks%s: median of %u runs\n",
            FIFO_VERSION_S, quick ? " (quick)" : "", repetitions);
+  /* Tracing changes every figure: say whether it is on, so that runs are
+   * compared like with like (docs/debugging.md). */
+  g_print ("tracing: FIFO_DEBUG=%s, G_MESSAGES_DEBUG=%s\n\n",
+           g_getenv ("FIFO_DEBUG") ? g_getenv ("FIFO_DEBUG") : "(unset)",
+           g_getenv ("G_MESSAGES_DEBUG") ? g_getenv ("G_MESSAGES_DEBUG") : "(unset)");
 
   scenario_uncontended_try ();
   scenario_uncontended_async ();
