@@ -830,7 +830,7 @@ test_sysprof_marks (void)
     g_test_message ("mark %u: %s: %s", i, g_array_index (marks, Mark, i).name,
                     g_array_index (marks, Mark, i).message);
   g_assert_cmpuint (marks->len, ==, 7);
-  m = (Mark *) marks->data;
+  m = &g_array_index (marks, Mark, 0);
 
   /* One per wait (request to grant or cancellation), one per hold (grant
    * to release), in the order they ended. */

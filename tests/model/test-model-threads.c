@@ -40,6 +40,10 @@
 #include "../fifo-watchdog.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* Debug lines seen by count_debug_writer(). */
+static gint debug_lines;
 
 #define N_WORKERS     4
 #define N_CONTEXTS    2     /* per worker */
@@ -1172,7 +1176,13 @@ test_threads (void)
                               G_OBJECT (s->barrier), G_OBJECT (s->queue) };
 
     for (guint i = 0; i < G_N_ELEMENTS (primitives); i++)
-      g_signal_connect (primitives[i], "notify", G_CALLBACK (notified_cb), s);
+      {
+        g_autofree char *name = g_strdup_printf ("model-%u", i);
+
+        /* Named, so that traced runs format names while threads race. */
+        g_object_set (primitives[i], "name", name, NULL);
+        g_signal_connect (primitives[i], "notify", G_CALLBACK (notified_cb), s);
+      }
   }
   /* At most one item a step. */
   s->n_items_max = N_WORKERS * s->n_ops;
@@ -1259,6 +1269,12 @@ test_threads (void)
                   s->stats[S_HANDLER_RUNS], s->stats[S_DESTROYED], s->stats[S_PASSED],
                   s->stats[S_BLOCKING], s->stats[S_BLOCKING_CANCELLED], s->stats[S_PUSHES],
                   s->stats[S_NOTIFIED], s->stats[S_ITEMS], s->stats[S_GOT], s->stats[S_FREED]);
+
+  if (g_getenv ("FIFO_TEST_COUNT_DEBUG") != NULL)
+    {
+      g_test_message ("%d debug lines", g_atomic_int_get (&debug_lines));
+      g_assert_cmpint (g_atomic_int_get (&debug_lines), >, 0);
+    }
 
   /* Everything is free again. */
   g_assert_cmpint (s->in_exclusive + s->in_shared + s->in_mutex + s->in_semaphore + s->in_cond_mutex, ==, 0);
@@ -1356,11 +1372,42 @@ test_threads (void)
   g_free (s->records);
 }
 
+/* With G_MESSAGES_DEBUG=Fifo (a traced run), the library's debug lines are
+ * counted and checked here, not printed: tens of megabytes a run. */
+
+static GLogWriterOutput
+count_debug_writer (GLogLevelFlags   level,
+                    const GLogField *fields,
+                    gsize            n_fields,
+                    gpointer         user_data)
+{
+  const char *domain = NULL, *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+        domain = fields[i].value;
+      else if (g_str_equal (fields[i].key, "MESSAGE"))
+        message = fields[i].value;
+    }
+  if ((level & G_LOG_LEVEL_DEBUG) && g_strcmp0 (domain, "Fifo") == 0)
+    {
+      /* Every line names its primitive: all of them are named here. */
+      if (message == NULL || strstr (message, "“model-") == NULL)
+        g_error ("a debug line that names no primitive: %s", message ? message : "(none)");
+      g_atomic_int_inc (&debug_lines);
+      return G_LOG_WRITER_HANDLED;
+    }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("FIFO_TEST_COUNT_DEBUG") != NULL)
+    g_log_set_writer_func (count_debug_writer, NULL, NULL);
 
   g_test_add_func ("/model/threads", test_threads);
 
