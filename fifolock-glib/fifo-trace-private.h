@@ -31,6 +31,16 @@
  * Nothing is emitted from a GMainContext's finalizer: a pass-over is
  * reported when a live thread carries it out.
  *
+ * Slow waits and holds. With FIFO_DEBUG=slow, each wait and each hold is
+ * also an open occurrence (TraceOpen: a copy of what its warning will say)
+ * in one list under the trace lock, until it ends; a watch thread, started
+ * with the first, sleeps until the oldest unwarned one passes the limit
+ * and warns then, unlocked, from its own thread. So a hung program's
+ * holder and waiters are named while they hang. Each occurrence is warned
+ * about once: by the watch, or when it ends if the watch had not seen it.
+ * FifoWaiter.trace_open is a request's; a waiter freed without completing
+ * drops it (fifo_trace_forget()).
+ *
  * Holds. A release names no request (a mutex is not owned), so each held
  * primitive keeps, while tracing, the list of its holds (its qdata, guarded
  * by its queue's lock), oldest first: a grant appends one, a release ends
@@ -89,6 +99,9 @@ void        fifo_trace_revoke         (FifoWaitQueue *queue,
 /* Locked. @waiter, completed, is passed over: its context is gone. */
 void        fifo_trace_pass_over      (FifoWaitQueue *queue,
                                        FifoWaiter    *waiter);
+/* Any thread, unlocked. @waiter is freed: whatever tracing kept of it
+ * goes (a request that never completed). */
+void        fifo_trace_forget         (FifoWaiter    *waiter);
 /* Locked. A hold granted without a request (try_): @mode is FifoLock's
  * mode, NULL for the others. */
 void        fifo_trace_hold           (FifoWaitQueue *queue,

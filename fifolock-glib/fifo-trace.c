@@ -33,6 +33,7 @@ static SysprofCaptureWriter *capture;        /* FIFO_DEBUG=capture=FILE; trace_l
 #endif
 
 #define MARK_GROUP "fifolock"
+#define CONTEXT_MAX 64
 
 /* Nanoseconds, on Sysprof's clock when there is Sysprof. */
 static inline gint64
@@ -144,6 +145,146 @@ fifo_name_param_spec_new (void)
                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 }
 
+/* ---- Slow waits and holds that go on --------------------------------------------- */
+
+/* With FIFO_DEBUG=slow, every wait and hold is also an open occurrence in
+ * one list, which a watch thread scans: a wait that is never granted, or a
+ * hold never released (a hung program), is warned about while it lasts.
+ * Each occurrence is warned about once: by the watch, or when it ends if
+ * it ended before the watch saw it. An occurrence keeps what its warning
+ * says (not the object), so the watch touches no primitive. */
+typedef struct _TraceOpen TraceOpen;
+struct _TraceOpen
+{
+  TraceOpen  *prev, *next;       /* trace_lock */
+  char       *object;            /* the primitive's description, when it began */
+  const char *what;              /* a wait's operation or mode; a hold's mode, or NULL */
+  char        context[CONTEXT_MAX];
+  gint64      start;
+  gboolean    is_hold;
+  gboolean    warned;            /* trace_lock */
+};
+
+static TraceOpen *open_head;     /* trace_lock */
+static GCond      watch_cond;    /* trace_lock: the list was empty */
+static GThread   *watch_thread;  /* trace_lock; lives as long as the process */
+
+static char *
+trace_open_warning (TraceOpen *open,
+                    gint64     age)
+{
+  if (open->is_hold)
+    return g_strdup_printf ("%s: a hold%s%s (%s) has lasted %.3f ms and goes on, "
+                            "longer than FIFO_DEBUG=slow=%u",
+                            open->object, open->what != NULL ? " of " : "",
+                            open->what != NULL ? open->what : "", open->context,
+                            (double) age / 1e6, slow_ms);
+  return g_strdup_printf ("%s: a request (%s, %s) has waited %.3f ms and still waits, "
+                          "longer than FIFO_DEBUG=slow=%u",
+                          open->object, open->what, open->context, (double) age / 1e6, slow_ms);
+}
+
+static gpointer
+trace_watch (gpointer data)
+{
+  g_mutex_lock (&trace_lock);
+  for (;;)
+    {
+      gint64 now = fifo_trace_now ();
+      gint64 next = G_MAXINT64;
+      GPtrArray *warnings = NULL;
+
+      for (TraceOpen *open = open_head; open != NULL; open = open->next)
+        {
+          if (open->warned)
+            continue;
+          if (now - open->start > slow_ns)
+            {
+              if (warnings == NULL)
+                warnings = g_ptr_array_new_with_free_func (g_free);
+              g_ptr_array_add (warnings, trace_open_warning (open, now - open->start));
+              open->warned = TRUE;
+            }
+          else
+            next = MIN (next, open->start + slow_ns);
+        }
+
+      if (warnings != NULL)
+        {
+          /* Emitted unlocked: a log handler may use a primitive. */
+          g_mutex_unlock (&trace_lock);
+          for (guint i = 0; i < warnings->len; i++)
+            g_warning ("%s", (const char *) warnings->pdata[i]);
+          g_ptr_array_unref (warnings);
+          g_mutex_lock (&trace_lock);
+        }
+      else if (next == G_MAXINT64)
+        g_cond_wait (&watch_cond, &trace_lock);
+      else
+        g_cond_wait_until (&watch_cond, &trace_lock,
+                           g_get_monotonic_time () + (next - now) / 1000 + 1);
+    }
+  return NULL;
+}
+
+/* Any lock held (it takes only trace_lock). NULL when not watching. */
+static TraceOpen *
+trace_open_begin (GObject    *object,
+                  const char *what,
+                  const char *context,
+                  gint64      start,
+                  gboolean    is_hold)
+{
+  TraceOpen *open;
+
+  if (!(fifo_trace_flags & FIFO_TRACE_SLOW))
+    return NULL;
+
+  open = g_new0 (TraceOpen, 1);
+  open->object = fifo_object_describe (object);
+  open->what = what;
+  g_strlcpy (open->context, context, CONTEXT_MAX);
+  open->start = start;
+  open->is_hold = is_hold;
+
+  g_mutex_lock (&trace_lock);
+  if (open_head == NULL)
+    g_cond_signal (&watch_cond);
+  open->next = open_head;
+  if (open_head != NULL)
+    open_head->prev = open;
+  open_head = open;
+  if (watch_thread == NULL)
+    watch_thread = g_thread_new ("fifo-slow-watch", trace_watch, NULL);
+  g_mutex_unlock (&trace_lock);
+
+  return open;
+}
+
+/* Ends @open (may be NULL): TRUE if the watch has warned about it. */
+static gboolean
+trace_open_end (TraceOpen *open)
+{
+  gboolean warned;
+
+  if (open == NULL)
+    return FALSE;
+
+  g_mutex_lock (&trace_lock);
+  if (open->prev != NULL)
+    open->prev->next = open->next;
+  else
+    open_head = open->next;
+  if (open->next != NULL)
+    open->next->prev = open->prev;
+  warned = open->warned;
+  g_mutex_unlock (&trace_lock);
+
+  g_free (open->object);
+  g_free (open);
+  return warned;
+}
+
 /* ---- Names, and what tracing keeps per primitive ------------------------------------ */
 
 typedef struct
@@ -152,6 +293,7 @@ typedef struct
   gconstpointer key;     /* FifoLock: the mode; NULL for the others */
   const char   *label;   /* the mode's type name, or NULL */
   gint64        start;
+  TraceOpen    *open;    /* while watched (FIFO_DEBUG=slow) */
 } TraceHold;
 
 typedef struct
@@ -166,8 +308,14 @@ trace_info_free (gpointer data)
   TraceInfo *info = data;
   GList *link;
 
+  /* Holds of a primitive finalized while held end with it. */
   while ((link = g_queue_pop_head_link (&info->holds)) != NULL)
-    g_free (link->data);
+    {
+      TraceHold *hold = link->data;
+
+      trace_open_end (hold->open);
+      g_free (hold);
+    }
   g_free (info->name);
   g_free (info);
 }
@@ -308,8 +456,6 @@ trace_waiter_mode (FifoWaiter *waiter)
   return "wait";  /* FifoEvent, FifoCondition, FifoBarrier */
 }
 
-#define CONTEXT_MAX 64
-
 /* Where its callback runs: "context 0x…", or "blocking". */
 static void
 trace_waiter_context (FifoWaiter *waiter,
@@ -363,6 +509,7 @@ static void
 trace_hold_add (GObject       *holder,
                 gconstpointer  key,
                 const char    *label,
+                const char    *context,
                 gint64         start)
 {
   TraceInfo *info = trace_info_ensure (holder);
@@ -372,6 +519,7 @@ trace_hold_add (GObject       *holder,
   hold->key = key;
   hold->label = label;
   hold->start = start;
+  hold->open = trace_open_begin (holder, label, context, start, TRUE);
   g_queue_push_tail_link (&info->holds, &hold->link);
 }
 
@@ -487,9 +635,8 @@ trace_outcome_phrase (const char *event)
 #define MS(ns) ((double) (ns) / 1e6)
 
 /* Reports an event of @object. @waited and @held are durations that end
- * now (-1: none); @mark_kind is "wait" or "hold" for a Sysprof mark of the
- * one that ended. @locked: the queue whose unlock is to emit it, or NULL
- * to emit it now. */
+ * now (-1: none); @warned: the watch has already warned that it was slow.
+ * @locked: the queue whose unlock is to emit it, or NULL to emit it now. */
 static void
 trace_report (FifoWaitQueue *locked,
               GObject       *object,
@@ -499,10 +646,11 @@ trace_report (FifoWaitQueue *locked,
               gint64         now,
               gint64         waited,
               gint64         held,
+              gboolean       warned,
               const char    *extra)
 {
-  gboolean slow_wait = (fifo_trace_flags & FIFO_TRACE_SLOW) && waited > slow_ns;
-  gboolean slow_hold = (fifo_trace_flags & FIFO_TRACE_SLOW) && held > slow_ns;
+  gboolean slow_wait = (fifo_trace_flags & FIFO_TRACE_SLOW) && !warned && waited > slow_ns;
+  gboolean slow_hold = (fifo_trace_flags & FIFO_TRACE_SLOW) && !warned && held > slow_ns;
   gboolean mark = (fifo_trace_flags & FIFO_TRACE_SYSPROF) && (waited >= 0 || held >= 0);
   TraceRecord *record;
 
@@ -572,13 +720,21 @@ fifo_trace_request (FifoWaitQueue *queue,
   char context[CONTEXT_MAX];
 
   waiter->trace_time = fifo_trace_now ();
+  if (!(fifo_trace_flags & (FIFO_TRACE_DEBUG | FIFO_TRACE_SLOW)))
+    return;
 
+  trace_waiter_context (waiter, context);
+  waiter->trace_open = trace_open_begin (FIFO_WAITER_SOURCE (waiter), trace_waiter_mode (waiter),
+                                         context, waiter->trace_time, FALSE);
   if (fifo_trace_flags & FIFO_TRACE_DEBUG)
-    {
-      trace_waiter_context (waiter, context);
-      trace_report (NULL, FIFO_WAITER_SOURCE (waiter), "request", trace_waiter_mode (waiter), context,
-                    waiter->trace_time, -1, -1, NULL);
-    }
+    trace_report (NULL, FIFO_WAITER_SOURCE (waiter), "request", trace_waiter_mode (waiter), context,
+                  waiter->trace_time, -1, -1, FALSE, NULL);
+}
+
+void
+fifo_trace_forget (FifoWaiter *waiter)
+{
+  trace_open_end (g_steal_pointer (&waiter->trace_open));
 }
 
 void
@@ -593,12 +749,15 @@ fifo_trace_complete (FifoWaitQueue *queue,
                       : outcome == FIFO_OUTCOME_CANCELLED ? "cancel" : "fail";
   g_autofree char *holding = NULL;
   char context[CONTEXT_MAX];
+  gboolean warned = trace_open_end (g_steal_pointer (&waiter->trace_open));
 
+  trace_waiter_context (waiter, context);
   if (trace_completion_holds (queue, waiter, outcome))
     {
       gboolean lock = FIFO_IS_LOCK (queue->owner);
 
-      trace_hold_add (queue->owner, lock ? waiter->data.pointer : NULL, lock ? mode : NULL, now);
+      trace_hold_add (queue->owner, lock ? waiter->data.pointer : NULL, lock ? mode : NULL,
+                      context, now);
       if (queue->owner != FIFO_WAITER_SOURCE (waiter))
         {
           g_autofree char *holder = fifo_object_describe (queue->owner);
@@ -609,8 +768,8 @@ fifo_trace_complete (FifoWaitQueue *queue,
   /* From now on, when it was granted: a grant taken back ends its hold. */
   waiter->trace_time = now;
 
-  trace_waiter_context (waiter, context);
-  trace_report (queue, FIFO_WAITER_SOURCE (waiter), event, mode, context, now, waited, -1, holding);
+  trace_report (queue, FIFO_WAITER_SOURCE (waiter), event, mode, context, now, waited, -1,
+                warned, holding);
 }
 
 void
@@ -635,11 +794,12 @@ fifo_trace_revoke (FifoWaitQueue *queue,
   if (cancelled)
     trace_report (queue, FIFO_WAITER_SOURCE (waiter), "cancel", mode, context, now,
                   -1, hold != NULL ? now - hold->start : -1,
+                  hold != NULL && trace_open_end (hold->open),
                   hold != NULL ? "after its grant: given back"
                   : held ? "after its grant: the mutex is kept" : "after its grant: taken back");
   else if (hold != NULL)
     trace_report (queue, queue->owner, "release", hold->label, context, now,
-                  -1, now - hold->start, "given back by its pass-over");
+                  -1, now - hold->start, trace_open_end (hold->open), "given back by its pass-over");
 
   g_free (hold);
 }
@@ -655,7 +815,7 @@ fifo_trace_pass_over (FifoWaitQueue *queue,
 
   trace_waiter_context (waiter, context);
   trace_report (queue, FIFO_WAITER_SOURCE (waiter), "pass-over", trace_waiter_mode (waiter), context,
-                fifo_trace_now (), -1, -1,
+                fifo_trace_now (), -1, -1, FALSE,
                 fifo_waiter_get_outcome (waiter) == FIFO_OUTCOME_SUCCESS
                 ? "its main context is gone: what it was granted is given back"
                 : "its main context is gone");
@@ -669,13 +829,13 @@ fifo_trace_hold (FifoWaitQueue *queue,
   const char *label = mode != NULL ? G_OBJECT_TYPE_NAME (mode) : NULL;
   char context[CONTEXT_MAX];
 
-  trace_hold_add (queue->owner, mode, label, now);
+  trace_caller_context (context);
+  trace_hold_add (queue->owner, mode, label, context, now);
 
   if (fifo_trace_flags & FIFO_TRACE_DEBUG)
     {
-      trace_caller_context (context);
       trace_report (queue, queue->owner, "grant", label != NULL ? label : "try_acquire", context,
-                    now, -1, -1, label != NULL ? "by try_acquire, without waiting" : "without waiting");
+                    now, -1, -1, FALSE, label != NULL ? "by try_acquire, without waiting" : "without waiting");
     }
 }
 
@@ -689,6 +849,7 @@ fifo_trace_release (FifoWaitQueue *queue,
 
   trace_caller_context (context);
   trace_report (queue, queue->owner, "release", mode != NULL ? G_OBJECT_TYPE_NAME (mode) : NULL,
-                context, now, -1, hold != NULL ? now - hold->start : -1, NULL);
+                context, now, -1, hold != NULL ? now - hold->start : -1,
+                hold != NULL && trace_open_end (hold->open), NULL);
   g_free (hold);
 }

@@ -200,6 +200,7 @@ struct _FifoWaiter
   /* Only while tracing (fifo-trace-private.h): when it was requested, then
    * when it was granted. */
   gint64                     trace_time;
+  gpointer                   trace_open;    /* FIFO_DEBUG=slow: its open wait */
 };
 
 struct _FifoWaitQueueClass

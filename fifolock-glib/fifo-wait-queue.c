@@ -126,6 +126,7 @@ fifo_waiter_unref (FifoWaiter *waiter)
     return;
 
   g_assert (!waiter->watched);
+  FIFO_TRACE (fifo_trace_forget (waiter));
   g_clear_pointer (&waiter->watch, fifo_cancel_watch_unref);
   if (waiter->holds_home)
     fifo_wait_queue_unhold (waiter->home);

@@ -646,7 +646,59 @@ test_off (void)
 
 /* ---- Slow waits and holds ---------------------------------------------------------- */
 
-#define SLOW_USEC (20 * G_TIME_SPAN_MILLISECOND)  /* far beyond slow=1 */
+#define SLOW_MS 50
+#define SLOW_USEC (3 * SLOW_MS * G_TIME_SPAN_MILLISECOND)  /* well beyond slow=50 */
+
+static GPtrArray *warnings;  /* the "Fifo" domain's warnings, any thread's */
+static GMutex warnings_lock;
+
+static void
+collect_warning (const char     *domain,
+                 GLogLevelFlags  level,
+                 const char     *message,
+                 gpointer        user_data)
+{
+  g_mutex_lock (&warnings_lock);
+  g_ptr_array_add (warnings, g_strdup (message));
+  g_mutex_unlock (&warnings_lock);
+}
+
+/* How many warnings match @pattern. */
+static guint
+count_warnings (const char *pattern)
+{
+  guint n = 0;
+
+  g_mutex_lock (&warnings_lock);
+  for (guint i = 0; i < warnings->len; i++)
+    n += g_pattern_match_simple (pattern, warnings->pdata[i]);
+  g_mutex_unlock (&warnings_lock);
+  return n;
+}
+
+static guint
+n_warnings (void)
+{
+  return count_warnings ("*");
+}
+
+/* The watch warns from its own thread: waits (up to a minute, valgrind)
+ * until @n warnings have come. */
+static void
+wait_for_warnings (guint n)
+{
+  for (guint i = 0; i < 60000 && n_warnings () < n; i++)
+    g_usleep (G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpuint (n_warnings (), ==, n);
+}
+
+static gpointer
+release_later (gpointer data)
+{
+  g_usleep (SLOW_USEC);
+  fifo_mutex_release (data);
+  return NULL;
+}
 
 static void
 test_slow (void)
@@ -658,61 +710,76 @@ test_slow (void)
       return;
     }
 
-  g_setenv ("FIFO_DEBUG", "slow=1", TRUE);
+  g_setenv ("FIFO_DEBUG", "slow=50", TRUE);
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_handler ("Fifo", G_LOG_LEVEL_WARNING, collect_warning, NULL);
+  /* Collected, not fatal; criticals still are. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+
+  /* What goes on is warned about while it lasts (a hung program's holder
+   * and waiters), each once, and not again when it ends. */
   {
     g_autoptr(FifoMutex) mutex = g_object_new (FIFO_TYPE_MUTEX, "name", "db", NULL);
     g_autoptr(GCancellable) cancellable = g_cancellable_new ();
     Done second = { 0, }, third = { 0, };
 
-    /* Every wait and hold here lasts 20 ms or more, and each is warned
-     * about once, in order; any other warning is fatal (G_DEBUG). A
-     * try_acquire does not wait. */
     g_assert_true (fifo_mutex_try_acquire (mutex));
     fifo_mutex_acquire_async (mutex, NULL, mutex_done_cb, &second);
     fifo_mutex_acquire_async (mutex, cancellable, mutex_done_cb, &third);
-    g_usleep (SLOW_USEC);
+    wait_for_warnings (3);
+    g_assert_cmpuint (count_warnings ("FifoMutex “db”: a hold (caller's context 0x*, the default) "
+                                      "has lasted * ms and goes on, longer than FIFO_DEBUG=slow=50"), ==, 1);
+    g_assert_cmpuint (count_warnings ("FifoMutex “db”: a request (acquire, context 0x*, the default) "
+                                      "has waited * ms and still waits, longer than FIFO_DEBUG=slow=50"), ==, 2);
 
-    g_test_expect_message ("Fifo", G_LOG_LEVEL_WARNING,
-                           "FifoMutex “db”: a request (acquire, context 0x*) waited * ms "
-                           "before it was cancelled, longer than FIFO_DEBUG=slow=1");
     g_cancellable_cancel (cancellable);
-    g_test_assert_expected_messages ();
-
-    g_test_expect_message ("Fifo", G_LOG_LEVEL_WARNING,
-                           "FifoMutex “db”: a hold lasted * ms until its release, "
-                           "longer than FIFO_DEBUG=slow=1");
-    g_test_expect_message ("Fifo", G_LOG_LEVEL_WARNING,
-                           "FifoMutex “db”: a request (acquire, context 0x*) waited * ms "
-                           "before it was granted, longer than FIFO_DEBUG=slow=1");
     fifo_mutex_release (mutex);
-    g_test_assert_expected_messages ();
-
     fifo_test_wait_for (&second.done);
     fifo_test_wait_for (&third.done);
     g_assert_true (second.ok);
     g_assert_false (third.ok);
-    g_usleep (SLOW_USEC);
+    g_assert_cmpuint (n_warnings (), ==, 3);
 
-    g_test_expect_message ("Fifo", G_LOG_LEVEL_WARNING,
-                           "FifoMutex “db”: a hold lasted * ms until its release*");
+    /* The second's hold, granted in its context. */
+    wait_for_warnings (4);
+    g_assert_cmpuint (count_warnings ("FifoMutex “db”: a hold (context 0x*, the default) "
+                                      "has lasted * ms and goes on*"), ==, 1);
     fifo_mutex_release (mutex);
-    g_test_assert_expected_messages ();
+    g_usleep (SLOW_USEC);
+    g_assert_cmpuint (n_warnings (), ==, 4);
     done_clear (&second);
     done_clear (&third);
   }
 
-  /* A lock's hold names its mode; a slow blocking wait says so. */
+  /* A lock's hold names its mode; a blocking wait says so. Each is warned
+   * about once: while it lasts, or when it ends if the watch has not seen
+   * it yet. */
   {
     g_autoptr(FifoLock) lock = g_object_new (FIFO_TYPE_LOCK, "name", "cache", NULL);
     g_autoptr(FifoLockMode) exclusive = fifo_exclusive_mode_new ();
+    g_autoptr(FifoMutex) mutex = g_object_new (FIFO_TYPE_MUTEX, "name", "jobs", NULL);
+    GThread *releaser;
 
     g_assert_true (fifo_lock_try_acquire (lock, exclusive));
     g_usleep (SLOW_USEC);
-    g_test_expect_message ("Fifo", G_LOG_LEVEL_WARNING,
-                           "FifoLock “cache”: a hold of FifoExclusiveMode lasted * ms until its release*");
     fifo_lock_release (lock, exclusive);
-    g_test_assert_expected_messages ();
+    g_usleep (SLOW_USEC);
+    g_assert_cmpuint (n_warnings (), ==, 5);
+    g_assert_cmpuint (count_warnings ("FifoLock “cache”: a hold of FifoExclusiveMode *, "
+                                      "longer than FIFO_DEBUG=slow=50"), ==, 1);
+
+    g_assert_true (fifo_mutex_try_acquire (mutex));
+    releaser = g_thread_new ("releaser", release_later, mutex);
+    g_assert_true (fifo_mutex_acquire (mutex, NULL, NULL));
+    g_thread_join (releaser);
+    fifo_mutex_release (mutex);
+    g_usleep (SLOW_USEC);
+    g_assert_cmpuint (count_warnings ("FifoMutex “jobs”: a request (acquire, blocking) *, "
+                                      "longer than FIFO_DEBUG=slow=50"), ==, 1);
+    g_assert_cmpuint (count_warnings ("FifoMutex “jobs”: a hold *"), ==, 1);
+    g_assert_cmpuint (n_warnings (), ==, 7);
   }
+  g_ptr_array_unref (warnings);
 }
 
 /* ---- Sysprof marks ----------------------------------------------------------------- */
