@@ -576,7 +576,7 @@ fifo_trace_request (FifoWaitQueue *queue,
   if (fifo_trace_flags & FIFO_TRACE_DEBUG)
     {
       trace_waiter_context (waiter, context);
-      trace_report (NULL, waiter->source_object, "request", trace_waiter_mode (waiter), context,
+      trace_report (NULL, FIFO_WAITER_SOURCE (waiter), "request", trace_waiter_mode (waiter), context,
                     waiter->trace_time, -1, -1, NULL);
     }
 }
@@ -599,7 +599,7 @@ fifo_trace_complete (FifoWaitQueue *queue,
       gboolean lock = FIFO_IS_LOCK (queue->owner);
 
       trace_hold_add (queue->owner, lock ? waiter->data.pointer : NULL, lock ? mode : NULL, now);
-      if (queue->owner != waiter->source_object)
+      if (queue->owner != FIFO_WAITER_SOURCE (waiter))
         {
           g_autofree char *holder = fifo_object_describe (queue->owner);
 
@@ -610,7 +610,7 @@ fifo_trace_complete (FifoWaitQueue *queue,
   waiter->trace_time = now;
 
   trace_waiter_context (waiter, context);
-  trace_report (queue, waiter->source_object, event, mode, context, now, waited, -1, holding);
+  trace_report (queue, FIFO_WAITER_SOURCE (waiter), event, mode, context, now, waited, -1, holding);
 }
 
 void
@@ -633,7 +633,7 @@ fifo_trace_revoke (FifoWaitQueue *queue,
                             waiter->trace_time);
 
   if (cancelled)
-    trace_report (queue, waiter->source_object, "cancel", mode, context, now,
+    trace_report (queue, FIFO_WAITER_SOURCE (waiter), "cancel", mode, context, now,
                   -1, hold != NULL ? now - hold->start : -1,
                   hold != NULL ? "after its grant: given back"
                   : held ? "after its grant: the mutex is kept" : "after its grant: taken back");
@@ -654,7 +654,7 @@ fifo_trace_pass_over (FifoWaitQueue *queue,
     return;
 
   trace_waiter_context (waiter, context);
-  trace_report (queue, waiter->source_object, "pass-over", trace_waiter_mode (waiter), context,
+  trace_report (queue, FIFO_WAITER_SOURCE (waiter), "pass-over", trace_waiter_mode (waiter), context,
                 fifo_trace_now (), -1, -1,
                 fifo_waiter_get_outcome (waiter) == FIFO_OUTCOME_SUCCESS
                 ? "its main context is gone: what it was granted is given back"
