@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // fifolock-glib from JavaScript, through GJS: every primitive with
-// Gio._promisify and async/await, a mode written in JavaScript, and
-// cancellation through Gio.Cancellable. Reports in TAP.
+// Gio._promisify and async/await, a mode written in JavaScript,
+// cancellation through Gio.Cancellable, and the debug lines and slow
+// warnings of a child gjs. Reports in TAP.
 
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
@@ -360,6 +361,141 @@ test('every primitive has a name property, notified on a change', async () => {
         assertEqual(notified, ['db', 'cache', null]);
     }
     assertEqual(new Fifo.Mutex({name: 'made'}).get_name(), 'made');
+});
+
+// ---- tracing, in a child gjs -------------------------------------------------
+
+// The library reads G_MESSAGES_DEBUG and FIFO_DEBUG once, before its first
+// primitive class is made: each run is a child of its own. Its first line
+// is the type name of its mode written in JavaScript; each wait and hold
+// lasts at least ARGV[0] microseconds.
+const TRACED_CHILD = `
+imports.gi.versions.Fifo = '1.0';
+const {Fifo, Gio, GLib, GObject} = imports.gi;
+
+const Write = GObject.registerClass({
+    Implements: [Fifo.LockMode],
+}, class Write extends GObject.Object {
+    vfunc_is_compatible(holds) {
+        return holds.get_total() === 0;
+    }
+});
+
+const pause = Number(ARGV[0]);
+print(Write.$gtype.name);
+const context = GLib.MainContext.default();
+const done = [];
+
+// A lock with a JavaScript mode: a try_acquire, a request that waits for it.
+const lock = new Fifo.Lock({name: 'cache'});
+const first = new Write(), second = new Write();
+if (!lock.try_acquire(first))
+    throw new Error('try_acquire failed');
+lock.acquire_async(second, null, (_, result) => {
+    lock.acquire_finish(result);
+    lock.release(second);
+    done.push('lock');
+});
+GLib.usleep(pause);
+lock.release(first);
+while (!done.includes('lock'))
+    context.iteration(true);
+
+// A named mutex: a request cancelled while it waits.
+const mutex = new Fifo.Mutex({name: 'db'});
+const cancellable = new Gio.Cancellable();
+if (!mutex.try_acquire())
+    throw new Error('try_acquire failed');
+mutex.acquire_async(cancellable, (_, result) => {
+    try {
+        mutex.acquire_finish(result);
+    } catch (error) {
+        done.push(error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED));
+    }
+});
+GLib.usleep(pause);
+cancellable.cancel();
+while (done.length < 2)
+    context.iteration(true);
+if (done[1] !== true)
+    throw new Error('not cancelled');
+GLib.usleep(pause);
+mutex.release();
+`;
+
+// The gjs that runs this file (tests/meson.build passes it), for the child.
+const gjsPath = System.programArgs[0] ?? 'gjs';
+Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
+
+async function runTracedChild(pause, environment) {
+    const launcher = new Gio.SubprocessLauncher({
+        flags: Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE,
+    });
+    for (const name of ['G_MESSAGES_DEBUG', 'FIFO_DEBUG', 'SYSPROF_CONTROL_FD'])
+        launcher.unsetenv(name);
+    // Slow warnings are the point, criticals a failure; “quotes” in UTF-8.
+    launcher.setenv('G_DEBUG', 'fatal-criticals', true);
+    launcher.setenv('LC_ALL', 'C.UTF-8', true);
+    for (const [name, value] of Object.entries(environment))
+        launcher.setenv(name, value, true);
+    const child = launcher.spawnv([gjsPath, '-c', TRACED_CHILD, String(pause)]);
+    const [stdout, stderr] = await child.communicate_utf8_async(null, null);
+    assert(child.get_successful(), `the child failed:\n${stderr}`);
+    const [mode, ...lines] = stdout.split('\n');
+    assertEqual(mode, 'Gjs_Write');
+    return [mode, lines.filter(line => line !== ''), stderr];
+}
+
+test('debug lines name the primitive, the mode written in JavaScript and the event', async () => {
+    const [mode, lines, stderr] = await runTracedChild(0, {G_MESSAGES_DEBUG: 'Fifo'});
+    assert(!stderr.includes('WARNING'), stderr);
+    const line = /^\([^:()]+:\d+\): Fifo-DEBUG: [\d:.]+: (Fifo\w+ “\w+”): ([\w-]+)(?: (\S+))? \(([^)]*)\)(.*)$/;
+    const lock = 'FifoLock “cache”', db = 'FifoMutex “db”';
+    const expected = [
+        [lock, 'grant', mode, "caller's context", 'by try_acquire'],
+        [lock, 'request', mode, 'context', ''],
+        [lock, 'release', mode, "caller's context", 'held'],
+        [lock, 'grant', mode, 'context', 'waited'],
+        [lock, 'release', mode, "caller's context", 'held'],
+        [db, 'grant', 'try_acquire', "caller's context", 'without waiting'],
+        [db, 'request', 'acquire', 'context', ''],
+        [db, 'cancel', 'acquire', 'context', 'waited'],
+        [db, 'release', undefined, "caller's context", 'held'],
+    ];
+    assertEqual(lines.length, expected.length);
+    lines.forEach((text, i) => {
+        const m = line.exec(text);
+        assert(m, `not a debug line: ${text}`);
+        const [, object, event, lineMode, context, rest] = m;
+        const [eObject, eEvent, eMode, where, says] = expected[i];
+        assert(object === eObject && event === eEvent && lineMode === eMode,
+            `line ${i}: ${text}, expected ${expected[i].slice(0, 3)}`);
+        assert(context.startsWith(`${where} 0x`) && context.endsWith(', the default'), text);
+        assert(rest.includes(says), text);
+    });
+});
+
+test('slow warnings name the primitive, the mode written in JavaScript and the event', async () => {
+    const [mode, lines, stderr] = await runTracedChild(100000, {FIFO_DEBUG: 'slow=20'});
+    assertEqual(lines, []);
+    const warnings = stderr.split('\n')
+        .map(text => /^\([^:()]+:\d+\): Fifo-WARNING \*\*: [\d:.]+: (.*)$/.exec(text))
+        .filter(m => m).map(m => m[1]);
+    // Each wait and hold of TRACED_CHILD that lasts 100 ms, once: while it
+    // goes on (the watch) or when it ends (the lock's second hold is short:
+    // nothing says it cannot be slow).
+    const ms = String.raw`\d+\.\d{3} ms`, slow = ', longer than FIFO_DEBUG=slow=20';
+    const held = String.raw`(?: lasted ${ms} until its release| \([^)]*\) has lasted ${ms} and goes on)`;
+    const waited = outcome => String.raw`(?:waited ${ms} before it was ${outcome}|has waited ${ms} and still waits)`;
+    for (const pattern of [
+        String.raw`FifoLock “cache”: a hold of ${mode}${held}${slow}`,
+        String.raw`FifoLock “cache”: a request \(${mode}, context 0x\w+, the default\) ${waited('granted')}${slow}`,
+        String.raw`FifoMutex “db”: a request \(acquire, context 0x\w+, the default\) ${waited('cancelled')}${slow}`,
+        String.raw`FifoMutex “db”: a hold${held}${slow}`,
+    ]) {
+        const re = new RegExp(`^${pattern}$`);
+        assertEqual([pattern, warnings.filter(w => re.test(w)).length], [pattern, 1]);
+    }
 });
 
 // ---- run them ---------------------------------------------------------------

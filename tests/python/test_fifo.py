@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """fifolock-glib from Python, through PyGObject: every primitive driven by a
 GLib main loop, modes written in Python, Python fifolock's scenarios,
-threads with their own main contexts, and the blocking forms."""
+threads with their own main contexts, the blocking forms, and the debug
+lines and slow warnings of a child interpreter."""
 
 import os
+import re
+import subprocess
 import sys
 import threading
 import time
@@ -553,6 +556,143 @@ class Names(unittest.TestCase):
             GLib.log_remove_handler('Fifo', handler_id)
         self.assertEqual(len(messages), 1)
         self.assertIn('FifoMutex “db” is not locked', messages[0])
+
+
+
+# A child interpreter, for Tracing: the library reads G_MESSAGES_DEBUG and
+# FIFO_DEBUG once, before its first primitive class is made. Its first line
+# is the type name of its mode written in Python; each wait and hold lasts
+# at least sys.argv[1] seconds.
+TRACED_CHILD = r"""
+import sys
+import time
+
+import gi
+
+gi.require_version('Fifo', '1.0')
+gi.require_version('Gio', '2.0')
+from gi.repository import Fifo, Gio, GLib, GObject
+
+
+class Write(GObject.Object, Fifo.LockMode):
+    def do_is_compatible(self, holds):
+        return holds.get_total() == 0
+
+
+pause = float(sys.argv[1])
+print(Write.__gtype__.name, flush=True)
+context = GLib.MainContext.default()
+done = []
+
+# A lock with a Python mode: a try_acquire, a request that waits for it.
+lock = Fifo.Lock(name='cache')
+first, second = Write(), Write()
+assert lock.try_acquire(first)
+
+
+def lock_acquired(lock, result):
+    assert lock.acquire_finish(result)
+    lock.release(second)
+    done.append('lock')
+
+
+lock.acquire_async(second, None, lock_acquired)
+time.sleep(pause)
+lock.release(first)
+while 'lock' not in done:
+    context.iteration(True)
+
+# A named mutex: a request cancelled while it waits.
+mutex = Fifo.Mutex(name='db')
+cancellable = Gio.Cancellable()
+assert mutex.try_acquire()
+
+
+def mutex_done(mutex, result):
+    try:
+        mutex.acquire_finish(result)
+    except GLib.Error as error:
+        done.append(error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED))
+
+
+mutex.acquire_async(cancellable, mutex_done)
+time.sleep(pause)
+cancellable.cancel()
+while len(done) < 2:
+    context.iteration(True)
+assert done[1] is True
+time.sleep(pause)
+mutex.release()
+"""
+
+
+class Tracing(unittest.TestCase):
+    """The debug lines (G_MESSAGES_DEBUG=Fifo) and slow warnings
+    (FIFO_DEBUG=slow) through PyGObject: they name the primitive, the type
+    of a mode written in Python, and the event."""
+
+    def run_child(self, pause, **environment):
+        env = {key: value for key, value in os.environ.items()
+               if key not in ('G_MESSAGES_DEBUG', 'FIFO_DEBUG', 'SYSPROF_CONTROL_FD')}
+        # Slow warnings are the point, criticals a failure; “quotes” in UTF-8.
+        env.update(G_DEBUG='fatal-criticals', LC_ALL='C.UTF-8', **environment)
+        child = subprocess.run([sys.executable, '-c', TRACED_CHILD, str(pause)], env=env,
+                               capture_output=True, text=True, encoding='utf-8', timeout=60)
+        self.assertEqual(child.returncode, 0, child.stderr)
+        mode, _, stdout = child.stdout.partition('\n')
+        self.assertEqual(mode, '__main__+Write')
+        return mode, stdout, child.stderr
+
+    def test_debug_lines(self):
+        mode, stdout, stderr = self.run_child(0, G_MESSAGES_DEBUG='Fifo')
+        self.assertNotIn('WARNING', stderr)
+        line = re.compile(r'^\([^:()]+:\d+\): Fifo-DEBUG: [\d:.]+: '
+                          r'(Fifo\w+ “\w+”): ([\w-]+)(?: (\S+))? \(([^)]*)\)(.*)$')
+        got = []
+        for text in stdout.splitlines():
+            m = line.match(text)
+            self.assertIsNotNone(m, text)
+            got.append(m.groups())
+        lock, db = 'FifoLock “cache”', 'FifoMutex “db”'
+        expected = [
+            (lock, 'grant', mode, "caller's context", 'by try_acquire'),
+            (lock, 'request', mode, 'context', ''),
+            (lock, 'release', mode, "caller's context", 'held'),
+            (lock, 'grant', mode, 'context', 'waited'),
+            (lock, 'release', mode, "caller's context", 'held'),
+            (db, 'grant', 'try_acquire', "caller's context", 'without waiting'),
+            (db, 'request', 'acquire', 'context', ''),
+            (db, 'cancel', 'acquire', 'context', 'waited'),
+            (db, 'release', None, "caller's context", 'held'),
+        ]
+        self.assertEqual([g[:3] for g in got], [e[:3] for e in expected], stdout)
+        for (*_, context, rest), (*_, where, says) in zip(got, expected):
+            self.assertTrue(context.startswith(where + ' 0x') and context.endswith(', the default'),
+                            context)
+            self.assertIn(says, rest)
+
+    def test_slow_warnings(self):
+        mode, stdout, stderr = self.run_child(0.1, FIFO_DEBUG='slow=20')
+        self.assertEqual(stdout, '')
+        warnings = re.findall(r'^\([^:()]+:\d+\): Fifo-WARNING \*\*: [\d:.]+: (.*)$', stderr, re.M)
+        # Each wait and hold of TRACED_CHILD that lasts 100 ms, once: while
+        # it goes on (the watch) or when it ends (the lock's second hold is
+        # short: nothing says it cannot be slow).
+        ms = r'\d+\.\d{3} ms'
+        slow = ', longer than FIFO_DEBUG=slow=20'
+        held = rf'(?: lasted {ms} until its release| \([^)]*\) has lasted {ms} and goes on)'
+        def waited(outcome):
+            return rf'(?:waited {ms} before it was {outcome}|has waited {ms} and still waits)'
+        for pattern in [
+            rf'FifoLock “cache”: a hold of {re.escape(mode)}{held}{slow}',
+            rf'FifoLock “cache”: a request \({re.escape(mode)}, context 0x\w+, the default\) '
+            rf'{waited("granted")}{slow}',
+            rf'FifoMutex “db”: a request \(acquire, context 0x\w+, the default\) '
+            rf'{waited("cancelled")}{slow}',
+            rf'FifoMutex “db”: a hold{held}{slow}',
+        ]:
+            with self.subTest(pattern):
+                self.assertEqual(len([w for w in warnings if re.fullmatch(pattern, w)]), 1, stderr)
 
 
 class Threads(unittest.TestCase):
