@@ -165,7 +165,8 @@ struct _TraceOpen
   gboolean    warned;            /* trace_lock */
 };
 
-static TraceOpen *open_head;     /* trace_lock */
+static TraceOpen *open_head;     /* trace_lock: oldest first, warned in that order */
+static TraceOpen *open_tail;
 static GCond      watch_cond;    /* trace_lock: the list was empty */
 static GThread   *watch_thread;  /* trace_lock; lives as long as the process */
 
@@ -250,10 +251,12 @@ trace_open_begin (GObject    *object,
   g_mutex_lock (&trace_lock);
   if (open_head == NULL)
     g_cond_signal (&watch_cond);
-  open->next = open_head;
-  if (open_head != NULL)
-    open_head->prev = open;
-  open_head = open;
+  open->prev = open_tail;
+  if (open_tail != NULL)
+    open_tail->next = open;
+  else
+    open_head = open;
+  open_tail = open;
   if (watch_thread == NULL)
     watch_thread = g_thread_new ("fifo-slow-watch", trace_watch, NULL);
   g_mutex_unlock (&trace_lock);
@@ -277,6 +280,8 @@ trace_open_end (TraceOpen *open)
     open_head = open->next;
   if (open->next != NULL)
     open->next->prev = open->prev;
+  else
+    open_tail = open->prev;
   warned = open->warned;
   g_mutex_unlock (&trace_lock);
 
