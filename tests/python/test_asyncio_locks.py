@@ -18,15 +18,11 @@ Usage: test_asyncio_locks.py [TestCase[.test_name] ...]
 import asyncio
 import functools
 import gc
-import inspect
 import os
 import sys
-import types
-import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-import fifotap  # noqa: E402
-import glibloop  # noqa: E402
+import cpython_port  # noqa: E402
 
 # Expected failures, by kind of reason.
 PRIVATE = ("reads asyncio's private {} attribute; fifolock_glib keeps no Python-side state "
@@ -88,17 +84,6 @@ EXPECTED = {
 TIMEOUT = 10
 
 
-def substitute(test_locks, module):
-    """The test module's `asyncio`, with module's classes instead of
-    asyncio's."""
-    copy = types.ModuleType('asyncio', asyncio.__doc__)
-    copy.__dict__.update(asyncio.__dict__)
-    for name in ('Lock', 'Event', 'Condition', 'Semaphore', 'BoundedSemaphore', 'Barrier',
-                 'BrokenBarrierError'):
-        setattr(copy, name, getattr(module, name))
-    test_locks.asyncio = copy
-
-
 async def unstick(module):
     """After a failure: cancels the tasks the test left waiting, and then
     releases the locks they still wait for, or the runner's clean-up (which
@@ -118,68 +103,16 @@ async def unstick(module):
         await asyncio.sleep(0.001)
 
 
-def bounded(method, seconds, module):
-    """The test coroutine, failing with TimeoutError after seconds."""
-    @functools.wraps(method)
-    async def test(self):
-        try:
-            async with asyncio.timeout(seconds):
-                return await method(self)
-        except BaseException:
-            await unstick(module)
-            raise
-    return test
-
-
-def prepare(test_locks, module):
-    import gi.events
-    from gi.repository import GLib
-
-    def loop_factory():
-        return gi.events.GLibEventLoop(GLib.MainContext.default())
-
-    prefix = test_locks.__name__ + '.'
-    expected = {}
-    for case in vars(test_locks).values():
-        if not (isinstance(case, type) and issubclass(case, unittest.IsolatedAsyncioTestCase)):
-            continue
-        case.loop_factory = staticmethod(loop_factory)
-        for name, method in list(vars(case).items()):
-            if not name.startswith('test'):
-                continue
-            key = f'{case.__name__}.{name}'
-            why, pattern, seconds = EXPECTED.get(key, (None, None, TIMEOUT))
-            if inspect.iscoroutinefunction(method):
-                method = bounded(method, seconds, module)
-            if why is not None:
-                method = unittest.expectedFailure(method)
-                expected[prefix + key] = (why, pattern)
-            setattr(case, name, method)
-    unknown = set(EXPECTED) - {key[len(prefix):] for key in expected}
-    if unknown:
-        raise AssertionError(f'EXPECTED lists tests that test_locks.py does not have: {sorted(unknown)}')
-    return expected
-
-
 def main():
-    reason = glibloop.unsupported()
-    if reason is not None:
-        fifotap.skip_all(reason)
-    if sys.version_info[:2] != (3, 13):
-        fifotap.skip_all('the expected failures are those of Python 3.13\'s test_locks.py '
-                         f'(IsolatedAsyncioTestCase.loop_factory); this is Python {sys.version.split()[0]}')
-    try:
-        from test.test_asyncio import test_locks
-    except ImportError as error:
-        fifotap.skip_all(f"CPython's test suite is not installed (Debian: libpython3.13-testsuite): {error}")
+    test_locks = cpython_port.import_or_skip('test_locks')
     import fifolock_glib
 
-    substitute(test_locks, fifolock_glib)
-    expected = prepare(test_locks, fifolock_glib)
-    loader = unittest.defaultTestLoader
-    names = sys.argv[1:]
-    suite = loader.loadTestsFromNames(names, test_locks) if names else loader.loadTestsFromModule(test_locks)
-    fifotap.run(suite, expected)   # (which runs the module's tearDownModule)
+    cpython_port.substitute(test_locks, fifolock_glib,
+                            ('Lock', 'Event', 'Condition', 'Semaphore', 'BoundedSemaphore',
+                             'Barrier', 'BrokenBarrierError'))
+    expected = cpython_port.prepare(test_locks, EXPECTED, TIMEOUT,
+                                    functools.partial(unstick, fifolock_glib))
+    cpython_port.run(test_locks, expected)
 
 
 if __name__ == '__main__':

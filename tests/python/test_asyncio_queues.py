@@ -21,16 +21,12 @@ Usage: test_asyncio_queues.py [TestCase[.test_name] ...]
 """
 
 import asyncio
-import functools
-import inspect
 import os
 import sys
-import types
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-import fifotap  # noqa: E402
-import glibloop  # noqa: E402
+import cpython_port  # noqa: E402
 
 SUBSTITUTED = ('Queue', 'QueueShutDown', 'QueueEmpty', 'QueueFull')
 NOT_OURS = {
@@ -85,16 +81,6 @@ EXPECTED = {
 TIMEOUT = 10
 
 
-def substitute(test_queues, module):
-    """The test module's `asyncio`, with module's classes instead of
-    asyncio's."""
-    copy = types.ModuleType('asyncio', asyncio.__doc__)
-    copy.__dict__.update(asyncio.__dict__)
-    for name in SUBSTITUTED:
-        setattr(copy, name, getattr(module, name))
-    test_queues.asyncio = copy
-
-
 async def unstick():
     """After a failure: cancels the tasks the test left waiting (a get or a
     put that waits leaves at once), or the runner's clean-up would wait for
@@ -109,77 +95,23 @@ async def unstick():
         await asyncio.sleep(0.001)
 
 
-def bounded(method, seconds):
-    """The test coroutine, failing with TimeoutError after seconds."""
-    @functools.wraps(method)
-    async def test(self):
-        try:
-            async with asyncio.timeout(seconds):
-                return await method(self)
-        except BaseException:
-            await unstick()
-            raise
-    return test
+def main():
+    test_queues = cpython_port.import_or_skip('test_queues')
+    import fifolock_glib
 
-
-def prepare(test_queues, module):
-    import gi.events
-    from gi.repository import GLib
-
-    def loop_factory():
-        return gi.events.GLibEventLoop(GLib.MainContext.default())
-
-    prefix = test_queues.__name__ + '.'
-    expected = {}
-    for case in vars(test_queues).values():
-        if not (isinstance(case, type) and issubclass(case, unittest.IsolatedAsyncioTestCase)):
-            continue
+    def adapt(case):
         if case.__name__ in NOT_OURS:
             # (unittest.skip on the class: its tests report as skipped.)
             unittest.skip(f'tests {NOT_OURS[case.__name__]}, which fifolock_glib does not have '
                           '(FifoQueue is first in, first out)')(case)
-            continue
-        case.loop_factory = staticmethod(loop_factory)
+            return False
         if getattr(case, 'q_class', None) is asyncio.Queue:
             # (Bound when the module was imported, before substitute().)
-            case.q_class = module.Queue
-        for name in dir(case):
-            if not name.startswith('test'):
-                continue
-            method = getattr(case, name)
-            key = f'{case.__name__}.{name}'
-            why, pattern, seconds = EXPECTED.get(key, (None, None, TIMEOUT))
-            if inspect.iscoroutinefunction(method):
-                method = bounded(method, seconds)
-            if why is not None:
-                method = unittest.expectedFailure(method)
-                expected[prefix + key] = (why, pattern)
-            setattr(case, name, method)
-    unknown = set(EXPECTED) - {key[len(prefix):] for key in expected}
-    if unknown:
-        raise AssertionError(f'EXPECTED lists tests that test_queues.py does not have: {sorted(unknown)}')
-    return expected
+            case.q_class = fifolock_glib.Queue
 
-
-def main():
-    reason = glibloop.unsupported()
-    if reason is not None:
-        fifotap.skip_all(reason)
-    if sys.version_info[:2] != (3, 13):
-        fifotap.skip_all('the expected failures are those of Python 3.13\'s test_queues.py '
-                         f'(IsolatedAsyncioTestCase.loop_factory); this is Python {sys.version.split()[0]}')
-    try:
-        from test.test_asyncio import test_queues
-    except ImportError as error:
-        fifotap.skip_all(f"CPython's test suite is not installed (Debian: libpython3.13-testsuite): {error}")
-    import fifolock_glib
-
-    substitute(test_queues, fifolock_glib)
-    expected = prepare(test_queues, fifolock_glib)
-    loader = unittest.defaultTestLoader
-    names = sys.argv[1:]
-    suite = loader.loadTestsFromNames(names, test_queues) if names else loader.loadTestsFromModule(test_queues)
-    fifotap.run(suite, expected)   # (which runs the module's tearDownModule)
+    cpython_port.substitute(test_queues, fifolock_glib, SUBSTITUTED)
+    expected = cpython_port.prepare(test_queues, EXPECTED, TIMEOUT, unstick, adapt, inherited=True)
+    cpython_port.run(test_queues, expected)
 
 
 if __name__ == '__main__':
