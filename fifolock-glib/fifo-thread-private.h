@@ -36,6 +36,10 @@ struct _FifoThread
   FifoWaitQueue  *notify_pending[8];
   guint           n_notify_pending;
   gboolean        flushing_notify;
+
+  /* fifo-trace.c: a message of the library's is being emitted here; what
+   * the log writer does with primitives meanwhile is not traced */
+  gboolean        trace_emitting;
 };
 
 /* fifo_thread_current is declared in fifo-wait-queue-private.h. */

@@ -41,11 +41,20 @@
  * FifoWaiter.trace_open is a request's; a waiter freed without completing
  * drops it (fifo_trace_forget()).
  *
+ * User code. A log writer or handler runs where a message is emitted: at
+ * an unlock, in the watch thread, or (for what reading FIFO_DEBUG has to
+ * say) after the read, outside its once. While a thread emits, what its
+ * writer does with primitives is kept track of but not reported
+ * (FifoThread.trace_emitting), or a writer that uses one would feed itself
+ * for ever.
+ *
  * Holds. A release names no request (a mutex is not owned), so each held
  * primitive keeps, while tracing, the list of its holds (its qdata, guarded
  * by its queue's lock), oldest first: a grant appends one, a release ends
  * the oldest of its mode (FifoLock: the same mode object; the others: any),
- * a grant taken back ends its own.
+ * a grant taken back ends its own. A release that ends none (a semaphore
+ * released before it is acquired) is made up for by the next grant, which
+ * starts no hold.
  */
 #pragma once
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "fifo-barrier.h"
@@ -13,6 +14,7 @@
 #include "fifo-mutex.h"
 #include "fifo-queue.h"
 #include "fifo-semaphore.h"
+#include "fifo-thread-private.h"
 #include "fifo-trace-private.h"
 
 #ifdef HAVE_SYSPROF
@@ -56,6 +58,26 @@ static const char fifo_debug_help[] =
   "G_MESSAGES_DEBUG=Fifo (or all) logs every request, grant, cancellation,\n"
   "pass-over and release.\n";
 
+/* What reading FIFO_DEBUG has to say: emitted once the read is over, as a
+ * log handler may make a primitive (whose class reads it). */
+static GPtrArray *environment_messages;
+static gboolean   print_help;
+
+static void
+environment_warning (const char *format,
+                     ...) G_GNUC_PRINTF (1, 2);
+
+static void
+environment_warning (const char *format,
+                     ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (environment_messages, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
 static void
 fifo_trace_read_environment (void)
 {
@@ -89,7 +111,7 @@ fifo_trace_read_environment (void)
                 }
               else
                 {
-                  g_warning ("FIFO_DEBUG: “%s” is not a number of milliseconds", option + 5);
+                  environment_warning ("FIFO_DEBUG: “%s” is not a number of milliseconds", option + 5);
                 }
             }
           else if (g_str_has_prefix (option, "capture="))
@@ -100,19 +122,19 @@ fifo_trace_read_environment (void)
               if (capture != NULL)
                 flags |= FIFO_TRACE_SYSPROF;
               else
-                g_warning ("FIFO_DEBUG: cannot write a Sysprof capture to “%s”: %s",
-                           option + 8, g_strerror (errno));
+                environment_warning ("FIFO_DEBUG: cannot write a Sysprof capture to “%s”: %s",
+                                     option + 8, g_strerror (errno));
 #else
-              g_warning ("FIFO_DEBUG: capture needs fifolock-glib built with Sysprof (-Dsysprof=enabled)");
+              environment_warning ("FIFO_DEBUG: capture needs fifolock-glib built with Sysprof (-Dsysprof=enabled)");
 #endif
             }
           else if (g_str_equal (option, "help"))
             {
-              g_printerr ("%s", fifo_debug_help);
+              print_help = TRUE;
             }
           else
             {
-              g_warning ("FIFO_DEBUG: unknown option “%s” (FIFO_DEBUG=help lists them)", option);
+              environment_warning ("FIFO_DEBUG: unknown option “%s” (FIFO_DEBUG=help lists them)", option);
             }
         }
     }
@@ -137,12 +159,45 @@ fifo_name_param_spec_new (void)
 
   if (g_once_init_enter (&read))
     {
+      g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+
+      environment_messages = messages;
       fifo_trace_read_environment ();
+      environment_messages = NULL;
       g_once_init_leave (&read, 1);
+
+      if (print_help)
+        g_printerr ("%s", fifo_debug_help);
+      for (guint i = 0; i < messages->len; i++)
+        g_warning ("%s", (const char *) messages->pdata[i]);
     }
 
   return g_param_spec_string ("name", NULL, NULL, NULL,
                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+/* Whether this thread is emitting a message of the library's: what its log
+ * writer or handler does with primitives then is not reported (or a writer
+ * that uses a primitive would feed itself for ever). */
+static inline gboolean
+trace_emitting (void)
+{
+  FifoThread *thread = fifo_thread_current;
+
+  return thread != NULL && thread->trace_emitting;
+}
+
+/* Runs @emit with this thread marked as emitting. */
+static void
+trace_emit_guarded (GFunc    emit,
+                    gpointer data)
+{
+  FifoThread *thread = fifo_thread_get ();
+  gboolean was_emitting = thread->trace_emitting;
+
+  thread->trace_emitting = TRUE;
+  emit (data, NULL);
+  thread->trace_emitting = was_emitting;
 }
 
 /* ---- Slow waits and holds that go on --------------------------------------------- */
@@ -185,6 +240,13 @@ trace_open_warning (TraceOpen *open,
                           open->object, open->what, open->context, (double) age / 1e6, slow_ms);
 }
 
+static void
+trace_warn_now (gpointer data,
+                gpointer unused)
+{
+  g_warning ("%s", (const char *) data);
+}
+
 static gpointer
 trace_watch (gpointer data)
 {
@@ -193,30 +255,30 @@ trace_watch (gpointer data)
     {
       gint64 now = fifo_trace_now ();
       gint64 next = G_MAXINT64;
-      GPtrArray *warnings = NULL;
+      char *warning = NULL;
 
-      for (TraceOpen *open = open_head; open != NULL; open = open->next)
+      /* One at a time, decided just before it is emitted: an occurrence
+       * that ends while an earlier warning's handler runs is warned about
+       * by its end, not as going on. */
+      for (TraceOpen *open = open_head; open != NULL && warning == NULL; open = open->next)
         {
           if (open->warned)
             continue;
           if (now - open->start > slow_ns)
             {
-              if (warnings == NULL)
-                warnings = g_ptr_array_new_with_free_func (g_free);
-              g_ptr_array_add (warnings, trace_open_warning (open, now - open->start));
+              warning = trace_open_warning (open, now - open->start);
               open->warned = TRUE;
             }
           else
             next = MIN (next, open->start + slow_ns);
         }
 
-      if (warnings != NULL)
+      if (warning != NULL)
         {
           /* Emitted unlocked: a log handler may use a primitive. */
           g_mutex_unlock (&trace_lock);
-          for (guint i = 0; i < warnings->len; i++)
-            g_warning ("%s", (const char *) warnings->pdata[i]);
-          g_ptr_array_unref (warnings);
+          trace_emit_guarded (trace_warn_now, warning);
+          g_free (warning);
           g_mutex_lock (&trace_lock);
         }
       else if (next == G_MAXINT64)
@@ -305,6 +367,10 @@ typedef struct
 {
   char   *name;   /* trace_lock */
   GQueue  holds;  /* the primitive's queue's lock: TraceHold, oldest first */
+  /* The same lock: releases that ended no hold (a semaphore released
+   * before it is acquired, as a signal), which the next holds make up for
+   * instead of starting: otherwise they would never end. */
+  guint   unmatched_releases;
 } TraceInfo;
 
 static void
@@ -518,7 +584,15 @@ trace_hold_add (GObject       *holder,
                 gint64         start)
 {
   TraceInfo *info = trace_info_ensure (holder);
-  TraceHold *hold = g_new0 (TraceHold, 1);
+  TraceHold *hold;
+
+  if (key == NULL && info->unmatched_releases > 0)
+    {
+      info->unmatched_releases--;
+      return;
+    }
+
+  hold = g_new0 (TraceHold, 1);
 
   hold->link.data = hold;
   hold->key = key;
@@ -592,7 +666,8 @@ trace_mark_emit (TraceRecord *record)
 
 /* Unlocked. */
 static void
-trace_record_emit (gpointer data)
+trace_record_emit_now (gpointer data,
+                       gpointer unused)
 {
   TraceRecord *record = data;
 
@@ -624,6 +699,12 @@ trace_record_emit (gpointer data)
   g_free (record->mark_name);
   g_free (record->mark_message);
   g_free (record);
+}
+
+static void
+trace_record_emit (gpointer data)
+{
+  trace_emit_guarded (trace_record_emit_now, data);
 }
 
 /* What became of a wait, for a slow one's warning. */
@@ -660,6 +741,8 @@ trace_report (FifoWaitQueue *locked,
   TraceRecord *record;
 
   if (!(fifo_trace_flags & FIFO_TRACE_DEBUG) && !slow_wait && !slow_hold && !mark)
+    return;
+  if (trace_emitting ())
     return;
 
   record = g_new0 (TraceRecord, 1);
@@ -852,6 +935,8 @@ fifo_trace_release (FifoWaitQueue *queue,
   TraceHold *hold = trace_hold_take (queue->owner, mode, 0);
   char context[CONTEXT_MAX];
 
+  if (hold == NULL && mode == NULL)
+    trace_info_ensure (queue->owner)->unmatched_releases++;
   trace_caller_context (context);
   trace_report (queue, queue->owner, "release", mode != NULL ? G_OBJECT_TYPE_NAME (mode) : NULL,
                 context, now, -1, hold != NULL ? now - hold->start : -1,
