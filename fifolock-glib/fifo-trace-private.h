@@ -32,7 +32,8 @@
  * reported when a live thread carries it out.
  *
  * Slow waits and holds. With FIFO_DEBUG=slow, each wait and each hold is
- * also an open occurrence (TraceOpen: a copy of what its warning will say)
+ * also an open occurrence (TraceOpen: what its warning will say, and a
+ * reference to its primitive's TraceInfo for the name, not the primitive)
  * in one list under the trace lock, until it ends; a watch thread, started
  * with the first, sleeps until the oldest unwarned one passes the limit
  * and warns then, unlocked, from its own thread. So a hung program's

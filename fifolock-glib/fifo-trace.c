@@ -207,12 +207,35 @@ trace_emit_guarded (GFunc    emit,
  * hold never released (a hung program), is warned about while it lasts.
  * Each occurrence is warned about once: by the watch, or when it ends if
  * it ended before the watch saw it. An occurrence keeps what its warning
- * says (not the object), so the watch touches no primitive. */
+ * says and its primitive's info (not the object): the watch touches no
+ * primitive, and names it as it is named when it warns. */
 typedef struct _TraceOpen TraceOpen;
+typedef struct _TraceInfo TraceInfo;
+struct _TraceInfo
+{
+  guint   ref_count;  /* trace_lock: its primitive's qdata, and open occurrences */
+  char   *name;   /* trace_lock */
+  GQueue  holds;  /* the primitive's queue's lock: TraceHold, oldest first */
+  /* The same lock: releases that ended no hold (a semaphore released
+   * before it is acquired, as a signal), which the next holds make up for
+   * instead of starting: otherwise they would never end. */
+  guint   unmatched_releases;
+};
+
+static TraceInfo *trace_info_ensure (GObject *object);
+static char      *trace_describe_locked (const char *type_name, gconstpointer address,
+                                         TraceInfo *info);
+static void       trace_info_free_last  (TraceInfo *info);
+
 struct _TraceOpen
 {
-  TraceOpen  *prev, *next;       /* trace_lock */
-  char       *object;            /* the primitive's description, when it began */
+  TraceOpen    *prev, *next;     /* trace_lock */
+  /* The primitive, described when the warning is made: its type's name
+   * (types stay), its address, and its info (a reference: the primitive
+   * may be gone by then). */
+  const char   *type_name;
+  gconstpointer address;
+  TraceInfo    *info;
   const char *what;              /* a wait's operation or mode; a hold's mode, or NULL */
   char        context[CONTEXT_MAX];
   gint64      start;
@@ -229,15 +252,17 @@ static char *
 trace_open_warning (TraceOpen *open,
                     gint64     age)
 {
+  g_autofree char *object = trace_describe_locked (open->type_name, open->address, open->info);
+
   if (open->is_hold)
     return g_strdup_printf ("%s: a hold%s%s (%s) has lasted %.3f ms and goes on, "
                             "longer than FIFO_DEBUG=slow=%u",
-                            open->object, open->what != NULL ? " of " : "",
+                            object, open->what != NULL ? " of " : "",
                             open->what != NULL ? open->what : "", open->context,
                             (double) age / 1e6, slow_ms);
   return g_strdup_printf ("%s: a request (%s, %s) has waited %.3f ms and still waits, "
                           "longer than FIFO_DEBUG=slow=%u",
-                          open->object, open->what, open->context, (double) age / 1e6, slow_ms);
+                          object, open->what, open->context, (double) age / 1e6, slow_ms);
 }
 
 static void
@@ -304,13 +329,16 @@ trace_open_begin (GObject    *object,
     return NULL;
 
   open = g_new0 (TraceOpen, 1);
-  open->object = fifo_object_describe (object);
+  open->type_name = G_OBJECT_TYPE_NAME (object);
+  open->address = object;
+  open->info = trace_info_ensure (object);
   open->what = what;
   g_strlcpy (open->context, context, CONTEXT_MAX);
   open->start = start;
   open->is_hold = is_hold;
 
   g_mutex_lock (&trace_lock);
+  open->info->ref_count++;
   if (open_head == NULL)
     g_cond_signal (&watch_cond);
   open->prev = open_tail;
@@ -331,6 +359,7 @@ static gboolean
 trace_open_end (TraceOpen *open)
 {
   gboolean warned;
+  TraceInfo *last = NULL;
 
   if (open == NULL)
     return FALSE;
@@ -345,9 +374,11 @@ trace_open_end (TraceOpen *open)
   else
     open_tail = open->prev;
   warned = open->warned;
+  if (--open->info->ref_count == 0)
+    last = open->info;
   g_mutex_unlock (&trace_lock);
 
-  g_free (open->object);
+  trace_info_free_last (last);
   g_free (open);
   return warned;
 }
@@ -363,20 +394,13 @@ typedef struct
   TraceOpen    *open;    /* while watched (FIFO_DEBUG=slow) */
 } TraceHold;
 
-typedef struct
-{
-  char   *name;   /* trace_lock */
-  GQueue  holds;  /* the primitive's queue's lock: TraceHold, oldest first */
-  /* The same lock: releases that ended no hold (a semaphore released
-   * before it is acquired, as a signal), which the next holds make up for
-   * instead of starting: otherwise they would never end. */
-  guint   unmatched_releases;
-} TraceInfo;
 
+/* The qdata's destroy notify: the primitive is finalized. */
 static void
-trace_info_free (gpointer data)
+trace_info_release (gpointer data)
 {
   TraceInfo *info = data;
+  TraceInfo *last = NULL;
   GList *link;
 
   /* Holds of a primitive finalized while held end with it. */
@@ -387,8 +411,34 @@ trace_info_free (gpointer data)
       trace_open_end (hold->open);
       g_free (hold);
     }
+
+  g_mutex_lock (&trace_lock);
+  if (--info->ref_count == 0)
+    last = info;
+  g_mutex_unlock (&trace_lock);
+  trace_info_free_last (last);
+}
+
+/* Unlocked: @info (may be NULL) had its last reference dropped. */
+static void
+trace_info_free_last (TraceInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_assert (g_queue_is_empty (&info->holds));
   g_free (info->name);
   g_free (info);
+}
+
+/* trace_lock held. "FifoMutex “db”", or "FifoMutex 0x…". */
+static char *
+trace_describe_locked (const char    *type_name,
+                       gconstpointer  address,
+                       TraceInfo     *info)
+{
+  if (info != NULL && info->name != NULL)
+    return g_strdup_printf ("%s “%s”", type_name, info->name);
+  return g_strdup_printf ("%s %p", type_name, address);
 }
 
 /* trace_lock held. */
@@ -400,8 +450,9 @@ trace_info_ensure_locked (GObject *object)
   if (info == NULL)
     {
       info = g_new0 (TraceInfo, 1);
+      info->ref_count = 1;  /* the qdata's */
       g_queue_init (&info->holds);
-      g_object_set_qdata_full (object, info_quark, info, trace_info_free);
+      g_object_set_qdata_full (object, info_quark, info, trace_info_release);
     }
   return info;
 }
@@ -465,10 +516,7 @@ fifo_object_describe (GObject *object)
 
   g_mutex_lock (&trace_lock);
   info = g_object_get_qdata (object, info_quark);
-  if (info != NULL && info->name != NULL)
-    description = g_strdup_printf ("%s “%s”", G_OBJECT_TYPE_NAME (object), info->name);
-  else
-    description = g_strdup_printf ("%s %p", G_OBJECT_TYPE_NAME (object), (gpointer) object);
+  description = trace_describe_locked (G_OBJECT_TYPE_NAME (object), object, info);
   g_mutex_unlock (&trace_lock);
 
   return description;

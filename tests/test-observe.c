@@ -836,6 +836,40 @@ test_slow_signal (void)
   g_ptr_array_unref (warnings);
 }
 
+/* A hold of a primitive finalized while held ends with it; a primitive
+ * renamed while its hold goes on is warned about by its new name. */
+static void
+test_slow_finalized_renamed (void)
+{
+  if (!in_child ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_setenv ("FIFO_DEBUG", "slow=50", TRUE);
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_handler ("Fifo", G_LOG_LEVEL_WARNING, collect_warning, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  {
+    FifoMutex *gone = g_object_new (FIFO_TYPE_MUTEX, "name", "gone", NULL);
+    g_autoptr(FifoMutex) renamed = g_object_new (FIFO_TYPE_MUTEX, "name", "old", NULL);
+
+    g_assert_true (fifo_mutex_try_acquire (gone));
+    g_object_unref (gone);
+    g_assert_true (fifo_mutex_try_acquire (renamed));
+    fifo_mutex_set_name (renamed, "new");
+    wait_for_warnings (1);
+    g_usleep (SLOW_USEC);
+    show_warnings ();
+    g_assert_cmpuint (count_warnings ("FifoMutex “new”: a hold (caller's context *) has lasted * ms and goes on*"), ==, 1);
+    g_assert_cmpuint (n_warnings (), ==, 1);
+    fifo_mutex_release (renamed);
+  }
+  g_ptr_array_unref (warnings);
+}
+
 /* A log writer that uses a primitive of its own: its operations are not
  * reported while it writes the library's line (it would feed itself). */
 static FifoMutex *writer_mutex;
@@ -1087,6 +1121,7 @@ main (int    argc,
   g_test_add_func ("/observe/off", test_off);
   g_test_add_func ("/observe/slow", test_slow);
   g_test_add_func ("/observe/slow/signal", test_slow_signal);
+  g_test_add_func ("/observe/slow/finalized-renamed", test_slow_finalized_renamed);
   g_test_add_func ("/observe/debug/writer-uses-primitive", test_debug_writer_uses_primitive);
   g_test_add_func ("/observe/environment/warning-reenters", test_environment_warning_reenters);
   g_test_add_func ("/observe/sysprof-marks", test_sysprof_marks);
