@@ -1462,7 +1462,9 @@ static void
 fifo_queue_give_back_critical (FifoQueue  *self,
                                const char *function)
 {
-  g_critical ("%s: queue %p has no item got and not marked done to give back", function, self);
+  g_autofree char *description = fifo_object_describe (G_OBJECT (self));
+
+  g_critical ("%s: %s has no item got and not marked done to give back", function, description);
 }
 
 /**

@@ -93,6 +93,10 @@ gboolean    fifo_object_set_name      (GObject    *object,
  * has no name. For criticals and messages. */
 char       *fifo_object_describe      (GObject    *object);
 
+/* Any thread, no lock held: says what reading FIFO_DEBUG had to say (an
+ * unknown option…), once, when the first primitive is made. */
+void        fifo_trace_say_environment (void);
+
 /* ---- Hooks -------------------------------------------------------------------- */
 
 /* Unlocked, before admission: @waiter (its data set) is a new request. */

@@ -27,14 +27,19 @@ guint fifo_trace_flags;
 static gint64  slow_ns;           /* FIFO_DEBUG=slow */
 static guint   slow_ms;
 static GQuark  info_quark;
-static GMutex  trace_lock;        /* a leaf: names, the capture writer */
+static GMutex  trace_lock;        /* a leaf: names, the open occurrences */
 
 #ifdef HAVE_SYSPROF
 static gboolean              use_collector;  /* run under Sysprof */
-static SysprofCaptureWriter *capture;        /* FIFO_DEBUG=capture=FILE; trace_lock */
+static SysprofCaptureWriter *capture;        /* FIFO_DEBUG=capture=FILE; capture_lock */
+static GMutex                capture_lock;   /* taken unlocked only: it writes to disk */
 #endif
 
 #define MARK_GROUP "fifolock"
+
+/* FIFO_DEBUG=slow: started once the environment is read, with no lock held. */
+static GThread *watch_thread;
+static gpointer trace_watch (gpointer data);
 #define CONTEXT_MAX 64
 
 /* Nanoseconds, on Sysprof's clock when there is Sysprof. */
@@ -62,6 +67,22 @@ static const char fifo_debug_help[] =
  * log handler may make a primitive (whose class reads it). */
 static GPtrArray *environment_messages;
 static gboolean   print_help;
+static GPtrArray *pending_messages;  /* atomic: what to say at the first primitive */
+static gboolean   pending_help;
+
+void
+fifo_trace_say_environment (void)
+{
+  GPtrArray *messages = g_atomic_pointer_exchange (&pending_messages, NULL);
+
+  if (messages == NULL)
+    return;
+  if (pending_help)
+    g_printerr ("%s", fifo_debug_help);
+  for (guint i = 0; i < messages->len; i++)
+    g_warning ("%s", (const char *) messages->pdata[i]);
+  g_ptr_array_unref (messages);
+}
 
 static void
 environment_warning (const char *format,
@@ -166,10 +187,15 @@ fifo_name_param_spec_new (void)
       environment_messages = NULL;
       g_once_init_leave (&read, 1);
 
-      if (print_help)
-        g_printerr ("%s", fifo_debug_help);
-      for (guint i = 0; i < messages->len; i++)
-        g_warning ("%s", (const char *) messages->pdata[i]);
+      if (fifo_trace_flags & FIFO_TRACE_SLOW)
+        watch_thread = g_thread_new ("fifo-slow-watch", trace_watch, NULL);
+      /* Said when the first primitive is made, not here in its class_init:
+       * a log handler may make one of the same class. */
+      if (print_help || messages->len > 0)
+        {
+          pending_help = print_help;
+          g_atomic_pointer_set (&pending_messages, g_steal_pointer (&messages));
+        }
     }
 
   return g_param_spec_string ("name", NULL, NULL, NULL,
@@ -246,7 +272,8 @@ struct _TraceOpen
 static TraceOpen *open_head;     /* trace_lock: oldest first, warned in that order */
 static TraceOpen *open_tail;
 static GCond      watch_cond;    /* trace_lock: the list was empty */
-static GThread   *watch_thread;  /* trace_lock; lives as long as the process */
+/* watch_thread: lives as long as the process (declared above) */
+static gboolean   watch_idle;    /* trace_lock: it waits for an occurrence to be new */
 
 static char *
 trace_open_warning (TraceOpen *open,
@@ -307,7 +334,13 @@ trace_watch (gpointer data)
           g_mutex_lock (&trace_lock);
         }
       else if (next == G_MAXINT64)
-        g_cond_wait (&watch_cond, &trace_lock);
+        {
+          /* Nothing open, or every open one warned about: only a new one
+           * can be due (and wakes the watch). */
+          watch_idle = TRUE;
+          g_cond_wait (&watch_cond, &trace_lock);
+          watch_idle = FALSE;
+        }
       else
         g_cond_wait_until (&watch_cond, &trace_lock,
                            g_get_monotonic_time () + (next - now) / 1000 + 1);
@@ -339,7 +372,8 @@ trace_open_begin (GObject    *object,
 
   g_mutex_lock (&trace_lock);
   open->info->ref_count++;
-  if (open_head == NULL)
+  /* A watch waiting for a deadline wakes before this one's (it is later). */
+  if (watch_idle)
     g_cond_signal (&watch_cond);
   open->prev = open_tail;
   if (open_tail != NULL)
@@ -347,8 +381,6 @@ trace_open_begin (GObject    *object,
   else
     open_head = open;
   open_tail = open;
-  if (watch_thread == NULL)
-    watch_thread = g_thread_new ("fifo-slow-watch", trace_watch, NULL);
   g_mutex_unlock (&trace_lock);
 
   return open;
@@ -538,7 +570,7 @@ trace_mark_name (GObject *object)
     label = g_strdup_printf ("%s %p", G_OBJECT_TYPE_NAME (object), (gpointer) object);
   g_mutex_unlock (&trace_lock);
 
-#define MARK_NAME_MAX 39  /* SysprofCaptureMark.name, with its NUL */
+#define MARK_NAME_MAX 39  /* SysprofCaptureMark.name is char[40]: 39 and a NUL */
   if (strlen (label) > MARK_NAME_MAX)
     {
       char *end = label + MARK_NAME_MAX;
@@ -701,13 +733,13 @@ trace_mark_emit (TraceRecord *record)
                             record->mark_name, record->mark_message);
   if (capture != NULL)
     {
-      g_mutex_lock (&trace_lock);
+      g_mutex_lock (&capture_lock);
       sysprof_capture_writer_add_mark (capture, record->mark_start, -1, getpid (),
                                        record->mark_duration, MARK_GROUP,
                                        record->mark_name, record->mark_message);
       /* A hung program never exits: every mark is on disk at once. */
       sysprof_capture_writer_flush (capture);
-      g_mutex_unlock (&trace_lock);
+      g_mutex_unlock (&capture_lock);
     }
 #endif
 }
@@ -786,11 +818,14 @@ trace_report (FifoWaitQueue *locked,
   gboolean slow_wait = (fifo_trace_flags & FIFO_TRACE_SLOW) && !warned && waited > slow_ns;
   gboolean slow_hold = (fifo_trace_flags & FIFO_TRACE_SLOW) && !warned && held > slow_ns;
   gboolean mark = (fifo_trace_flags & FIFO_TRACE_SYSPROF) && (waited >= 0 || held >= 0);
+
+  /* While this thread writes one of the library's messages, no debug line
+   * (a writer that uses a primitive would feed itself for ever); slow
+   * warnings and marks still. */
+  gboolean debug = (fifo_trace_flags & FIFO_TRACE_DEBUG) && !trace_emitting ();
   TraceRecord *record;
 
-  if (!(fifo_trace_flags & FIFO_TRACE_DEBUG) && !slow_wait && !slow_hold && !mark)
-    return;
-  if (trace_emitting ())
+  if (!debug && !slow_wait && !slow_hold && !mark)
     return;
 
   record = g_new0 (TraceRecord, 1);
@@ -799,7 +834,7 @@ trace_report (FifoWaitQueue *locked,
   record->object = fifo_object_describe (object);
   g_strlcpy (record->context, context, CONTEXT_MAX);
 
-  if (fifo_trace_flags & FIFO_TRACE_DEBUG)
+  if (debug)
     {
       GString *message = g_string_new (NULL);
 
@@ -923,16 +958,25 @@ fifo_trace_revoke (FifoWaitQueue *queue,
   trace_waiter_context (waiter, context);
 
   /* A condition's wait keeps the mutex its grant is. */
-  if (held && waiter->op->klass == queue->klass)
-    hold = trace_hold_take (queue->owner, FIFO_IS_LOCK (queue->owner) ? waiter->data.pointer : NULL,
-                            waiter->trace_time);
+  gboolean keeps_mutex = held && waiter->op->klass != queue->klass;
+
+  if (held && !keeps_mutex)
+    {
+      gconstpointer key = FIFO_IS_LOCK (queue->owner) ? waiter->data.pointer : NULL;
+
+      hold = trace_hold_take (queue->owner, key, waiter->trace_time);
+      /* A grant that an earlier release made up for started no hold: the
+       * permit it gives back makes up for the next one again. */
+      if (hold == NULL && key == NULL)
+        trace_info_ensure (queue->owner)->unmatched_releases++;
+    }
 
   if (cancelled)
     trace_report (queue, FIFO_WAITER_SOURCE (waiter), "cancel", mode, context, now,
                   -1, hold != NULL ? now - hold->start : -1,
                   hold != NULL && trace_open_end (hold->open),
-                  hold != NULL ? "after its grant: given back"
-                  : held ? "after its grant: the mutex is kept" : "after its grant: taken back");
+                  keeps_mutex ? "after its grant: the mutex is kept"
+                  : held ? "after its grant: given back" : "after its grant: taken back");
   else if (hold != NULL)
     trace_report (queue, queue->owner, "release", hold->label, context, now,
                   -1, now - hold->start, trace_open_end (hold->open), "given back by its pass-over");

@@ -152,6 +152,8 @@ fifo_wait_queue_init (FifoWaitQueue            *queue,
                       GObject                  *owner)
 {
   g_assert (klass->admit != NULL);
+  /* Nothing to say, but once at most: a load of a NULL pointer. */
+  fifo_trace_say_environment ();
 
   memset (queue, 0, sizeof *queue);
   g_mutex_init (&queue->mutex);

@@ -50,6 +50,17 @@ mutex_done_cb (GObject      *source,
 }
 
 static void
+semaphore_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Done *done = user_data;
+
+  done->ok = fifo_semaphore_acquire_finish (FIFO_SEMAPHORE (source), result, &done->error);
+  done->done = TRUE;
+}
+
+static void
 lock_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -828,10 +839,31 @@ test_slow_signal (void)
     show_warnings ();
     g_assert_cmpuint (n_warnings (), ==, 0);
 
-    /* An acquire not made up for is a hold, and slow as any. */
-    fifo_semaphore_release (items);
-    g_assert_true (fifo_semaphore_try_acquire (items));
-    g_assert_true (fifo_semaphore_try_acquire (items) == FALSE);
+    /* A grant made up for and then taken back gives its credit back. */
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      Done done = { 0, };
+
+      fifo_semaphore_release (items);
+      fifo_semaphore_acquire_async (items, cancellable, semaphore_done_cb, &done);
+      g_cancellable_cancel (cancellable);
+      fifo_test_wait_for (&done.done);
+      g_assert_false (done.ok);
+      g_assert_true (fifo_semaphore_try_acquire (items));
+      g_usleep (SLOW_USEC);
+      show_warnings ();
+      g_assert_cmpuint (n_warnings (), ==, 0);
+      done_clear (&done);
+    }
+  }
+  /* An acquire not made up for is a hold, and slow as any. */
+  {
+    g_autoptr(FifoSemaphore) permits = g_object_new (FIFO_TYPE_SEMAPHORE, "value", 1, "name", "permits", NULL);
+
+    g_assert_true (fifo_semaphore_try_acquire (permits));
+    wait_for_warnings (1);
+    g_assert_cmpuint (count_warnings ("FifoSemaphore “permits”: a hold (caller's context *) has lasted * ms and goes on*"), ==, 1);
+    fifo_semaphore_release (permits);
   }
   g_ptr_array_unref (warnings);
 }
@@ -865,6 +897,19 @@ test_slow_finalized_renamed (void)
     show_warnings ();
     g_assert_cmpuint (count_warnings ("FifoMutex “new”: a hold (caller's context *) has lasted * ms and goes on*"), ==, 1);
     g_assert_cmpuint (n_warnings (), ==, 1);
+
+    /* With every open occurrence warned about, a new one is watched too. */
+    {
+      Done done = { 0, };
+
+      fifo_mutex_acquire_async (renamed, NULL, mutex_done_cb, &done);
+      wait_for_warnings (2);
+      g_assert_cmpuint (count_warnings ("FifoMutex “new”: a request (acquire, *) has waited * and still waits*"), ==, 1);
+      fifo_mutex_release (renamed);
+      fifo_test_wait_for (&done.done);
+      g_assert_true (done.ok);
+      done_clear (&done);
+    }
     fifo_mutex_release (renamed);
   }
   g_ptr_array_unref (warnings);
@@ -924,9 +969,10 @@ make_primitive_handler (const char     *domain,
                         const char     *message,
                         gpointer        user_data)
 {
-  g_autoptr(FifoEvent) event = fifo_event_new ();
+  /* Of the very class whose first instance is being made. */
+  g_autoptr(FifoMutex) inner = g_object_new (FIFO_TYPE_MUTEX, "name", "inner", NULL);
 
-  g_assert_true (FIFO_IS_EVENT (event));
+  g_assert_true (FIFO_IS_MUTEX (inner));
   g_assert_true (strstr (message, "“abc” is not a number") != NULL);
   (*(guint *) user_data)++;
 }

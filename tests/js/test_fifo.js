@@ -494,7 +494,10 @@ test('slow warnings name the primitive, the mode written in JavaScript and the e
         String.raw`FifoMutex “db”: a hold${held}${slow}`,
     ]) {
         const re = new RegExp(`^${pattern}$`);
-        assertEqual([pattern, warnings.filter(w => re.test(w)).length], [pattern, 1]);
+        const matches = warnings.filter(w => re.test(w)).length;
+        // The lock's second hold matches too if a stall makes it slow.
+        const allowed = pattern.includes('hold of') ? [1, 2] : [1];
+        assert(allowed.includes(matches), `${pattern}: ${matches} matches in ${stderr}`);
     }
 });
 

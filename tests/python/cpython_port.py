@@ -62,6 +62,9 @@ def prepare(test_module, expected_table, timeout, unstick, adapt=None, inherited
         if adapt is not None and adapt(case) is False:
             continue
         case.loop_factory = staticmethod(loop_factory)
+        # inherited: for mixins that are no test cases themselves. A case
+        # that inherits from another case would get its methods wrapped
+        # twice (and marked as the other's expected failures).
         names = dir(case) if inherited else list(vars(case))
         for name in names:
             if not name.startswith('test'):

@@ -692,7 +692,9 @@ class Tracing(unittest.TestCase):
             rf'FifoMutex “db”: a hold{held}{slow}',
         ]:
             with self.subTest(pattern):
-                self.assertEqual(len([w for w in warnings if re.fullmatch(pattern, w)]), 1, stderr)
+                matches = len([w for w in warnings if re.fullmatch(pattern, w)])
+                # The lock's second hold matches too if a stall makes it slow.
+                self.assertIn(matches, (1, 2) if 'hold of' in pattern else (1,), stderr)
 
 
 class Threads(unittest.TestCase):
