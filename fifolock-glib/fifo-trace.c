@@ -185,8 +185,9 @@ fifo_name_param_spec_new (void)
       environment_messages = messages;
       fifo_trace_read_environment ();
       environment_messages = NULL;
-      g_once_init_leave (&read, 1);
 
+      /* Both before the read is over for other threads: no primitive
+       * exists yet, so no occurrence and nothing said is missed. */
       if (fifo_trace_flags & FIFO_TRACE_SLOW)
         watch_thread = g_thread_new ("fifo-slow-watch", trace_watch, NULL);
       /* Said when the first primitive is made, not here in its class_init:
@@ -196,6 +197,7 @@ fifo_name_param_spec_new (void)
           pending_help = print_help;
           g_atomic_pointer_set (&pending_messages, g_steal_pointer (&messages));
         }
+      g_once_init_leave (&read, 1);
     }
 
   return g_param_spec_string ("name", NULL, NULL, NULL,
