@@ -2,6 +2,8 @@
 /* Helpers shared by the C test suites. */
 #pragma once
 
+#include <string.h>
+
 #include <fifolock-glib/fifolock.h>
 
 G_BEGIN_DECLS
@@ -111,6 +113,48 @@ fifo_test_lock_acquired_cb (GObject      *source,
 {
   FifoTestRequest *request = user_data;
   gboolean ok = fifo_lock_acquire_finish (FIFO_LOCK (source), result, &request->error);
+
+  fifo_test_request_record (request, result, ok);
+}
+
+/* For a request on the stack: drops what it kept, and empties it. */
+static inline void
+fifo_test_request_clear (FifoTestRequest *request)
+{
+  g_clear_error (&request->error);
+  g_clear_object (&request->result);
+  memset (request, 0, sizeof *request);
+}
+
+static inline void
+fifo_test_mutex_acquired_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  FifoTestRequest *request = user_data;
+  gboolean ok = fifo_mutex_acquire_finish (FIFO_MUTEX (source), result, &request->error);
+
+  fifo_test_request_record (request, result, ok);
+}
+
+static inline void
+fifo_test_semaphore_acquired_cb (GObject      *source,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  FifoTestRequest *request = user_data;
+  gboolean ok = fifo_semaphore_acquire_finish (FIFO_SEMAPHORE (source), result, &request->error);
+
+  fifo_test_request_record (request, result, ok);
+}
+
+static inline void
+fifo_test_condition_waited_cb (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  FifoTestRequest *request = user_data;
+  gboolean ok = fifo_condition_wait_finish (FIFO_CONDITION (source), result, &request->error);
 
   fifo_test_request_record (request, result, ok);
 }

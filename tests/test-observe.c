@@ -31,63 +31,6 @@ in_child (void)
   return g_test_subprocess () || g_getenv ("FIFO_TEST_OBSERVE_INLINE") != NULL;
 }
 
-typedef struct
-{
-  gboolean done;
-  gboolean ok;
-  GError  *error;
-} Done;
-
-static void
-mutex_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Done *done = user_data;
-
-  done->ok = fifo_mutex_acquire_finish (FIFO_MUTEX (source), result, &done->error);
-  done->done = TRUE;
-}
-
-static void
-semaphore_done_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Done *done = user_data;
-
-  done->ok = fifo_semaphore_acquire_finish (FIFO_SEMAPHORE (source), result, &done->error);
-  done->done = TRUE;
-}
-
-static void
-lock_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Done *done = user_data;
-
-  done->ok = fifo_lock_acquire_finish (FIFO_LOCK (source), result, &done->error);
-  done->done = TRUE;
-}
-
-static void
-condition_done_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Done *done = user_data;
-
-  done->ok = fifo_condition_wait_finish (FIFO_CONDITION (source), result, &done->error);
-  done->done = TRUE;
-}
-
-static void
-done_clear (Done *done)
-{
-  g_clear_error (&done->error);
-  memset (done, 0, sizeof *done);
-}
 
 /* One of every primitive. */
 static GObject *
@@ -331,15 +274,15 @@ scenario_lock (void)
   g_autoptr(FifoLock) lock = g_object_new (FIFO_TYPE_LOCK, "name", "cache", NULL);
   g_autoptr(FifoLockMode) shared = fifo_shared_mode_new ();
   g_autoptr(FifoLockMode) exclusive = fifo_exclusive_mode_new ();
-  Done writer = { 0, };
+  FifoTestRequest writer = { 0, };
 
   g_assert_true (fifo_lock_try_acquire (lock, shared));
-  fifo_lock_acquire_async (lock, exclusive, NULL, lock_done_cb, &writer);
+  fifo_lock_acquire_async (lock, exclusive, NULL, fifo_test_lock_acquired_cb, &writer);
   fifo_lock_release (lock, shared);
   fifo_test_wait_for (&writer.done);
   g_assert_true (writer.ok);
   fifo_lock_release (lock, exclusive);
-  done_clear (&writer);
+  fifo_test_request_clear (&writer);
 }
 
 /* A request cancelled while it waits. */
@@ -348,15 +291,15 @@ scenario_cancel (void)
 {
   g_autoptr(FifoMutex) mutex = g_object_new (FIFO_TYPE_MUTEX, "name", "db", NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Done request = { 0, };
+  FifoTestRequest request = { 0, };
 
   g_assert_true (fifo_mutex_try_acquire (mutex));
-  fifo_mutex_acquire_async (mutex, cancellable, mutex_done_cb, &request);
+  fifo_mutex_acquire_async (mutex, cancellable, fifo_test_mutex_acquired_cb, &request);
   g_cancellable_cancel (cancellable);
   fifo_mutex_release (mutex);
   fifo_test_wait_for (&request.done);
   g_assert_error (request.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  done_clear (&request);
+  fifo_test_request_clear (&request);
 }
 
 /* A request whose main context is gone by the time it is granted: it is
@@ -366,11 +309,11 @@ scenario_pass_over (void)
 {
   g_autoptr(FifoMutex) mutex = g_object_new (FIFO_TYPE_MUTEX, "name", "db", NULL);
   GMainContext *context = g_main_context_new ();
-  Done never = { 0, };
+  FifoTestRequest never = { 0, };
 
   g_assert_true (fifo_mutex_try_acquire (mutex));
   g_main_context_push_thread_default (context);
-  fifo_mutex_acquire_async (mutex, NULL, mutex_done_cb, &never);
+  fifo_mutex_acquire_async (mutex, NULL, fifo_test_mutex_acquired_cb, &never);
   g_main_context_pop_thread_default (context);
   g_main_context_unref (context);
   fifo_mutex_release (mutex);
@@ -404,18 +347,18 @@ scenario_condition (void)
 {
   g_autoptr(FifoMutex) mutex = g_object_new (FIFO_TYPE_MUTEX, "name", "guard", NULL);
   g_autoptr(FifoCondition) condition = fifo_condition_new (mutex);
-  Done waiter = { 0, };
+  FifoTestRequest waiter = { 0, };
 
   fifo_condition_set_name (condition, "ready");
   g_assert_true (fifo_mutex_try_acquire (mutex));
-  fifo_condition_wait_async (condition, NULL, condition_done_cb, &waiter);
+  fifo_condition_wait_async (condition, NULL, fifo_test_condition_waited_cb, &waiter);
   g_assert_true (fifo_mutex_try_acquire (mutex));
   fifo_condition_notify (condition, 1);
   fifo_mutex_release (mutex);
   fifo_test_wait_for (&waiter.done);
   g_assert_true (waiter.ok);
   fifo_mutex_release (mutex);
-  done_clear (&waiter);
+  fifo_test_request_clear (&waiter);
 }
 
 static void
@@ -742,11 +685,11 @@ test_slow (void)
   {
     g_autoptr(FifoMutex) mutex = g_object_new (FIFO_TYPE_MUTEX, "name", "db", NULL);
     g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-    Done second = { 0, }, third = { 0, };
+    FifoTestRequest second = { 0, }, third = { 0, };
 
     g_assert_true (fifo_mutex_try_acquire (mutex));
-    fifo_mutex_acquire_async (mutex, NULL, mutex_done_cb, &second);
-    fifo_mutex_acquire_async (mutex, cancellable, mutex_done_cb, &third);
+    fifo_mutex_acquire_async (mutex, NULL, fifo_test_mutex_acquired_cb, &second);
+    fifo_mutex_acquire_async (mutex, cancellable, fifo_test_mutex_acquired_cb, &third);
     wait_for_warnings (3);
     g_assert_cmpuint (count_warnings ("FifoMutex “db”: a hold (caller's context 0x*, the default) "
                                       "has lasted * ms and goes on, longer than FIFO_DEBUG=slow=50"), ==, 1);
@@ -770,8 +713,8 @@ test_slow (void)
     fifo_mutex_release (mutex);
     g_usleep (SLOW_USEC);
     g_assert_cmpuint (n_warnings (), ==, 4);
-    done_clear (&second);
-    done_clear (&third);
+    fifo_test_request_clear (&second);
+    fifo_test_request_clear (&third);
   }
 
   /* A lock's hold names its mode; a blocking wait says so. Each is warned
@@ -842,10 +785,10 @@ test_slow_signal (void)
     /* A grant made up for and then taken back gives its credit back. */
     {
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-      Done done = { 0, };
+      FifoTestRequest done = { 0, };
 
       fifo_semaphore_release (items);
-      fifo_semaphore_acquire_async (items, cancellable, semaphore_done_cb, &done);
+      fifo_semaphore_acquire_async (items, cancellable, fifo_test_semaphore_acquired_cb, &done);
       g_cancellable_cancel (cancellable);
       fifo_test_wait_for (&done.done);
       g_assert_false (done.ok);
@@ -853,7 +796,7 @@ test_slow_signal (void)
       g_usleep (SLOW_USEC);
       show_warnings ();
       g_assert_cmpuint (n_warnings (), ==, 0);
-      done_clear (&done);
+      fifo_test_request_clear (&done);
     }
   }
   /* An acquire not made up for is a hold, and slow as any. */
@@ -900,15 +843,15 @@ test_slow_finalized_renamed (void)
 
     /* With every open occurrence warned about, a new one is watched too. */
     {
-      Done done = { 0, };
+      FifoTestRequest done = { 0, };
 
-      fifo_mutex_acquire_async (renamed, NULL, mutex_done_cb, &done);
+      fifo_mutex_acquire_async (renamed, NULL, fifo_test_mutex_acquired_cb, &done);
       wait_for_warnings (2);
       g_assert_cmpuint (count_warnings ("FifoMutex “new”: a request (acquire, *) has waited * and still waits*"), ==, 1);
       fifo_mutex_release (renamed);
       fifo_test_wait_for (&done.done);
       g_assert_true (done.ok);
-      done_clear (&done);
+      fifo_test_request_clear (&done);
     }
     fifo_mutex_release (renamed);
   }
@@ -1059,13 +1002,13 @@ capture_scenario (void)
   g_autoptr(FifoLock) lock = fifo_lock_new ();
   g_autoptr(FifoLockMode) exclusive = fifo_exclusive_mode_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Done first = { 0, }, second = { 0, }, third = { 0, }, locked = { 0, };
+  FifoTestRequest first = { 0, }, second = { 0, }, third = { 0, }, locked = { 0, };
 
   /* Granted at once, then a wait for it, and one cancelled. */
-  fifo_mutex_acquire_async (mutex, NULL, mutex_done_cb, &first);
+  fifo_mutex_acquire_async (mutex, NULL, fifo_test_mutex_acquired_cb, &first);
   fifo_test_wait_for (&first.done);
-  fifo_mutex_acquire_async (mutex, NULL, mutex_done_cb, &second);
-  fifo_mutex_acquire_async (mutex, cancellable, mutex_done_cb, &third);
+  fifo_mutex_acquire_async (mutex, NULL, fifo_test_mutex_acquired_cb, &second);
+  fifo_mutex_acquire_async (mutex, cancellable, fifo_test_mutex_acquired_cb, &third);
   g_cancellable_cancel (cancellable);
   fifo_mutex_release (mutex);
   fifo_test_wait_for (&second.done);
@@ -1074,14 +1017,14 @@ capture_scenario (void)
 
   /* An unnamed lock: its type and address. */
   fifo_lock_set_name (lock, NULL);
-  fifo_lock_acquire_async (lock, exclusive, NULL, lock_done_cb, &locked);
+  fifo_lock_acquire_async (lock, exclusive, NULL, fifo_test_lock_acquired_cb, &locked);
   fifo_test_wait_for (&locked.done);
   fifo_lock_release (lock, exclusive);
 
-  done_clear (&first);
-  done_clear (&second);
-  done_clear (&third);
-  done_clear (&locked);
+  fifo_test_request_clear (&first);
+  fifo_test_request_clear (&second);
+  fifo_test_request_clear (&third);
+  fifo_test_request_clear (&locked);
 }
 
 static void
